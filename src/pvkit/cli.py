@@ -1,0 +1,169 @@
+"""The ``pvkit`` command: parse argv, call one API function, map errors to exit codes.
+
+Exit codes: 0 success; 1 some build failed; 2 bad input or usage; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import Callable, Sequence, TextIO
+
+from pvkit import __version__
+from pvkit.errors import ContentError, PvkitError, UsageError
+
+__all__ = ["main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so ``main`` maps usage errors to exit 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}\n  How to fix: see '{self.prog} --help'")
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", type=Path, default=None, metavar="DIR",
+                        help="the kit folder (default: the current directory or its nearest parent with exercises/)")
+    common.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+
+    parser = _Parser(prog="pvkit", description="Workbooks, exercises and handouts for Polyvagal Theory workshops.",
+                     parents=[common])
+    parser.add_argument("--version", action="version", version=f"pvkit {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("validate", parents=[common], help="check the kit's content, workbooks and cohort files")
+    p.add_argument("cohorts", nargs="*", type=Path, metavar="COHORT.yaml")
+
+    p = sub.add_parser("list", parents=[common], help="list workshops, modules and exercises")
+    p.add_argument("--json", action="store_true", help="print one JSON object for scripts")
+
+    p = sub.add_parser("new-cohort", parents=[common], help="write a commented cohort file to fill in")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run the ``pvkit`` command with ``argv``; return the exit code."""
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    try:
+        args = _parser().parse_args(argv)
+        if args.command is None:
+            _parser().print_help(out)
+            return 2
+        handler: Callable[[argparse.Namespace, TextIO], int] = _COMMANDS[args.command]
+        return handler(args, out)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}\n", file=err)
+        print(f"{len(exc.problems)} problem(s) found.", file=err)
+        if debug:
+            traceback.print_exc(file=err)
+        return exc.exit_code
+    except PvkitError as exc:
+        print(f"error: {exc}", file=err)
+        if debug:
+            traceback.print_exc(file=err)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=err)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the one place that turns surprises into a message
+        if debug:
+            traceback.print_exc(file=err)
+        print(f"error: internal error ({type(exc).__name__}: {exc}).\n"
+              "  How to fix: run again with --debug and report the traceback.", file=err)
+        return 1
+
+
+def _root(args: argparse.Namespace) -> Path:
+    from pvkit.kitfolder import find_root
+
+    return find_root(args.root)
+
+
+def _validate(args: argparse.Namespace, out: TextIO) -> int:
+    from pvkit.kitfolder import validate_kit
+
+    report = validate_kit(_root(args), args.cohorts)
+    kit = report.kit
+    print(
+        f"valid: {len(kit.workshops)} workshops, {len(kit.exercises)} exercises, "
+        f"{len(kit.glossary)} glossary terms, {len(kit.references)} references, "
+        f"{len(report.workbooks)} workbooks, {len(report.cohorts)} cohort files",
+        file=out,
+    )
+    return 0
+
+
+def _list(args: argparse.Namespace, out: TextIO) -> int:
+    from pvkit.kitfolder import load_kit
+
+    kit = load_kit(_root(args))
+    data = {
+        "workshops": [
+            {"id": w.id, "title": w.title, "minutes": w.minutes,
+             "modules": [{"id": m.id, "title": m.title, "minutes": m.minutes} for m in w.modules]}
+            for w in kit.workshops
+        ],
+        "exercises": [
+            {"id": e.id, "kind": e.kind, "workshop": e.workshop, "module": e.module, "title": e.title}
+            for e in kit.exercises
+        ],
+    }
+    if args.json:
+        json.dump(data, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return 0
+    for w in kit.workshops:
+        print(f"{w.id}: {w.title} ({w.minutes} min)", file=out)
+        for m in w.modules:
+            exercises = [e for e in kit.exercises if e.workshop == w.id and e.module == m.id]
+            print(f"  {m.id:<16} {m.minutes:>3} min  {m.title}", file=out)
+            for e in exercises:
+                print(f"      {e.kind:<10} {e.id}", file=out)
+    return 0
+
+
+def _new_cohort(args: argparse.Namespace, out: TextIO) -> int:
+    from pvkit.cohort import NEW_COHORT_TEMPLATE
+    from pvkit.kitfolder import load_kit
+
+    path: Path = args.file
+    if path.exists() and not args.force:
+        raise UsageError(f"{path} already exists\n  How to fix: choose another name, or pass --force to overwrite it")
+    if path.suffix not in (".yaml", ".yml"):
+        raise UsageError(f"{path} does not end in .yaml\n  How to fix: name the file like cohorts/my-cohort.yaml")
+    kit = load_kit(_root(args))
+    ids = [w.id for w in kit.workshops]
+    text = NEW_COHORT_TEMPLATE.format(
+        filename=path.as_posix(),
+        workshops=", ".join(ids),
+        workshop_list="any of " + ", ".join(ids),
+        date=(dt.date.today() + dt.timedelta(days=28)).isoformat(),
+    )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path} ({exc.strerror})\n  How to fix: choose a folder you can write to")
+    print(f"wrote {path}: fill it in, then run 'pvkit validate {path.as_posix()}'", file=out)
+    return 0
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+    "validate": _validate,
+    "list": _list,
+    "new-cohort": _new_cohort,
+}
