@@ -477,8 +477,10 @@ def _cross_check(
 
 
 def _unknown(value: str, known: dict[str, Any], what: str, where: str) -> tuple[str, str]:
-    close = difflib.get_close_matches(value, list(known), n=1)
+    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.5)
     hint = f"did you mean '{close[0]}'? Otherwise " if close else ""
+    if 0 < len(known) <= 5:
+        hint = f"{hint}use one of: {', '.join(sorted(known))}, or "
     return f"{what} '{value}' is not defined", f"{hint}add it to {where}"
 
 

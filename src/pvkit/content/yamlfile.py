@@ -81,7 +81,7 @@ def _syntax_hint(what: str) -> str:
         return "each key may appear only once in a mapping; remove or rename the repeated one"
     if "mapping values are not allowed" in what:
         return 'put text that contains ": " in quotes, e.g. title: "Part 1: why"'
-    if "tab" in what:
+    if "tab" in what or "\t" in what or "\\t" in what:
         return "indent with spaces, not tabs"
     return "check indentation and quoting on this line and the one before it"
 

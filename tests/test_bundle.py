@@ -1,0 +1,37 @@
+"""The JSON content bundle and the live path's imports."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from pvkit.content import bundle
+from pvkit.kitfolder import load_kit
+
+from conftest import REPO
+
+
+def test_bundle_round_trip(kit_dir: Path):
+    """A kit written as JSON and read back is equal to the original."""
+    kit = load_kit(kit_dir)
+    assert bundle.loads(bundle.dumps(kit)) == kit
+
+
+def test_bundle_is_deterministic(kit_dir: Path):
+    """The same content gives byte-identical JSON."""
+    assert bundle.dumps(load_kit(kit_dir)) == bundle.dumps(load_kit(kit_dir))
+
+
+def test_live_path_imports_no_build_tools(kit_dir: Path):
+    """Reading the bundle imports neither pydantic, YAML, papermill, nbconvert nor matplotlib."""
+    path = kit_dir / "bundle.json"
+    path.write_text(bundle.dumps(load_kit(kit_dir)))
+    code = (
+        "import sys; from pvkit.content import bundle; "
+        f"kit = bundle.loads(open({str(path)!r}).read()); "
+        "bad = [m for m in ('pydantic', 'ruamel', 'yaml', 'papermill', 'nbconvert', 'matplotlib', 'jinja2') "
+        "if m in sys.modules]; print(len(kit.exercises), bad)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO).stdout
+    assert out.strip() == "5 []"
