@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from pvkit.content.models import Kit
-from pvkit.content.validate import citations_in
+from pvkit.content.citations import citations_in
 from pvkit.errors import Problem
 
 __all__ = [

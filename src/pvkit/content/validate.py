@@ -19,23 +19,16 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence, Union
 
 from pvkit.content import models as m
+from pvkit.content.citations import citations_in
 from pvkit.content.yamlfile import Loc, YamlFile, field_path, locate, read_yaml, to_plain
 from pvkit.errors import ContentError, Problem
 
-__all__ = ["CITATION", "SLUG", "load_kit", "citations_in", "schema_problems"]
+__all__ = ["SLUG", "load_kit", "schema_problems"]
 
-#: A reference citation in text: ``[@key]`` or ``[@a; @b]``.
-CITATION = re.compile(r"\[[^\[\]]*?@[A-Za-z0-9][^\[\]]*\]")
-_CITE_KEY = re.compile(r"@([A-Za-z0-9][A-Za-z0-9_-]*)")
 #: Ids of workshops, modules and exercises.
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 _FORMAT_DOC = "docs/content-format.md"
-
-
-def citations_in(text: str) -> list[str]:
-    """Return the reference keys cited in ``text`` as ``[@key]``, in order."""
-    return [key for group in CITATION.findall(text) for key in _CITE_KEY.findall(group)]
 
 
 # --------------------------------------------------------------------------

@@ -1,0 +1,75 @@
+"""Small HTML helpers shared by the static (handout) and live faces.
+
+Stdlib only: this runs in learners' kernels and under Pyodide.  Content text
+is always escaped first; the few inline Markdown marks content uses
+(``**bold**``, ``*em*``, ``[@key]`` citations) are applied to the escaped
+text, so a ``<`` in YAML always shows as ``<``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Callable, Iterable, Optional
+
+__all__ = ["esc", "inline", "paragraphs", "citation_label", "CitationLabel"]
+
+CitationLabel = Callable[[str], Optional[str]]
+
+_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_EM = re.compile(r"(?<![\*\w])\*(?=\S)(.+?)(?<=\S)\*(?![\*\w])")
+_CODE = re.compile(r"`([^`]+)`")
+_CITE = re.compile(r"\[((?:[^\[\]]*?)@[A-Za-z0-9][^\[\]]*)\]")
+_KEY = re.compile(r"@([A-Za-z0-9][A-Za-z0-9_-]*)")
+
+
+def esc(text: object) -> str:
+    """Escape ``text`` for HTML content and attribute values."""
+    return html.escape(str(text), quote=True)
+
+
+def inline(text: str, cite: CitationLabel | None = None) -> str:
+    """Escape ``text``, then render inline Markdown marks and ``[@key]`` citations.
+
+    ``cite(key)`` returns the label for a reference (e.g. "Dana 2018") or
+    ``None``; citations become links to ``#ref-<key>`` in the references list.
+    """
+    out = esc(text)
+    out = _CODE.sub(lambda m: f"<code>{m.group(1)}</code>", out)
+    out = _BOLD.sub(lambda m: f"<strong>{m.group(1)}</strong>", out)
+    out = _EM.sub(lambda m: f"<em>{m.group(1)}</em>", out)
+
+    def cite_group(match: re.Match[str]) -> str:
+        links = []
+        for key in _KEY.findall(match.group(1)):
+            label = (cite(key) if cite else None) or key
+            links.append(f'<a class="pv-cite" href="#ref-{esc(key)}">{esc(label)}</a>')
+        return "(" + "; ".join(links) + ")"
+
+    return _CITE.sub(cite_group, out)
+
+
+def paragraphs(text: str, cite: CitationLabel | None = None) -> str:
+    """Render blank-line separated paragraphs (and ``- `` bullet lines) as HTML."""
+    blocks = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = [ln for ln in block.splitlines() if ln.strip()]
+        if lines and all(ln.lstrip().startswith(("- ", "* ")) for ln in lines):
+            items = "".join(f"<li>{inline(ln.lstrip()[2:], cite)}</li>" for ln in lines)
+            blocks.append(f"<ul>{items}</ul>")
+        elif lines:
+            blocks.append(f"<p>{inline(' '.join(ln.strip() for ln in lines), cite)}</p>")
+    return "".join(blocks)
+
+
+def citation_label(authors: str, year: Optional[int]) -> str:
+    """A short author-year label: "Dana 2018", "Porges et al. 1996"."""
+    first = re.split(r"[,;&]| and ", authors, maxsplit=1)[0].strip()
+    many = any(sep in authors for sep in (";", "&", " and ", "et al")) or authors.count(",") > 1
+    name = f"{first} et al." if many else first
+    return f"{name} {year if year is not None else 'n.d.'}"
+
+
+def join(parts: Iterable[str]) -> str:
+    """Concatenate HTML fragments."""
+    return "".join(parts)
