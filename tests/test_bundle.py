@@ -9,7 +9,7 @@ from pathlib import Path
 from pvkit.content import bundle
 from pvkit.kitfolder import load_kit
 
-from conftest import REPO
+from tests.conftest import REPO
 
 
 def test_bundle_round_trip(kit_dir: Path):

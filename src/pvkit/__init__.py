@@ -13,6 +13,16 @@ from typing import Any
 __version__ = "0.1.0"
 
 _LAZY = {
+    "setup": "pvkit.live",
+    "show": "pvkit.live",
+    "module": "pvkit.live",
+    "key_points": "pvkit.live",
+    "safety": "pvkit.live",
+    "agenda": "pvkit.live",
+    "glossary": "pvkit.live",
+    "references": "pvkit.live",
+    "term": "pvkit.live",
+    "current": "pvkit.live",
     "load_kit": "pvkit.kitfolder",
     "validate_kit": "pvkit.kitfolder",
     "load_cohorts": "pvkit.cohort",

@@ -34,6 +34,7 @@ __all__ = [
     "safety",
     "setup",
     "show",
+    "term",
 ]
 
 #: File name of the content bundle that released notebooks read.
@@ -51,8 +52,8 @@ DEFAULT_SUPPORT = (
 class Session:
     """What ``pvkit.setup`` was given: the workbook's parameters and the content."""
 
-    kit: Kit
-    workshop: Workshop
+    kit: Kit = field(repr=False)
+    workshop: Workshop = field(repr=False)
     render: Literal["live", "handout"] = "live"
     audience: Literal["learner", "facilitator"] = "learner"
     cohort_name: str = ""
@@ -134,8 +135,8 @@ def setup(
     hub_url: str = "",
     content: Optional[str] = None,
     answers_dir: Optional[str] = None,
-) -> Session:
-    """Start a workbook session; ``show`` and the other calls read it.
+) -> None:
+    """Start a workbook session; ``show`` and the other calls read it (see :func:`current`).
 
     Parameters
     ----------
@@ -172,7 +173,6 @@ def setup(
     )
     if store.notice:
         _display_html(f'<div class="pv-notice" role="status">{esc(store.notice)}</div>')
-    return _SESSION
 
 
 def _cited_in_workbook(root: Optional[Path], workshop: str) -> tuple[str, ...]:
@@ -373,3 +373,10 @@ def _texts(obj: Any) -> list[str]:
     if is_dataclass(obj):
         return [t for f in fields(obj) for t in _texts(getattr(obj, f.name))]
     return []
+
+
+def term(name: str) -> None:
+    """Show one glossary term and its definition, inline in the teaching text."""
+    s = current()
+    t = s.kit.term(name)
+    _display_html(f'<p class="pv-term"><dfn>{esc(t.term)}</dfn>: {inline(t.definition, s.cite)}</p>')

@@ -15,11 +15,13 @@ def session(kit_dir: Path, tmp_path: Path, monkeypatch):
     monkeypatch.chdir(kit_dir)
     answers = tmp_path / "answers"
     answers.mkdir()
-    return live.setup(workshop="mini", render="live", audience="learner", answers_dir=str(answers))
+    live.setup(workshop="mini", render="live", audience="learner", answers_dir=str(answers))
+    return live.current()
 
 
 @pytest.fixture
 def handout_session(kit_dir: Path, monkeypatch):
     """A handout (static) facilitator session on the test kit."""
     monkeypatch.chdir(kit_dir)
-    return live.setup(workshop="mini", render="handout", audience="facilitator")
+    live.setup(workshop="mini", render="handout", audience="facilitator")
+    return live.current()

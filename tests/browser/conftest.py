@@ -1,0 +1,133 @@
+"""Real servers and a real browser: JupyterLab on 127.0.0.1 and Debian's Chromium via Playwright.
+
+Servers listen on loopback only, use a token, never retry another port, and are
+stopped by the PID this fixture started.  Chromium is /usr/bin/chromium; the
+tests never run `playwright install`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """A server process started by a test, stopped by its PID."""
+
+    def __init__(self, args: list[str], cwd: Path, url: str, log: Path, env: dict[str, str] | None = None) -> None:
+        self.url = url
+        self.log = log
+        self._log = open(log, "wb")
+        self.proc = subprocess.Popen(args, cwd=cwd, stdout=self._log, stderr=subprocess.STDOUT,
+                                     env=env, start_new_session=True)
+
+    def wait_ready(self, probe: str, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.log.read_text(errors='replace')[-3000:]}")
+            try:
+                with urllib.request.urlopen(probe, timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        raise TimeoutError(f"server not ready after {timeout}s:\n{self.log.read_text(errors='replace')[-3000:]}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)  # the group this PID leads: the server and its kernels
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+        self._log.close()
+
+
+@pytest.fixture
+def jupyterlab(tmp_path: Path) -> Iterator[tuple[Server, str, Path]]:
+    """Start JupyterLab on 127.0.0.1 serving a fresh folder; yield (server, token, folder)."""
+    folder = tmp_path / "lab"
+    folder.mkdir()
+    token = secrets.token_hex(16)
+    port = free_port()
+    args = [
+        sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
+        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={folder}",
+        "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+    settings = tmp_path / "lab-settings"
+    write_lab_settings(settings)
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "jupyter-config"),
+           "JUPYTERLAB_SETTINGS_DIR": str(settings)}
+    server = Server(args, folder, f"http://127.0.0.1:{port}", tmp_path / "lab.log", env=env)
+    try:
+        server.wait_ready(f"{server.url}/api/status?token={token}")
+        yield server, token, folder
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def browser_page(tmp_path: Path):
+    """A Playwright page in Debian's Chromium; collects page errors in page.pv_errors."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (see .ci/setup)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.pv_errors = []  # type: ignore[attr-defined]
+        page.on("pageerror", lambda exc: page.pv_errors.append(str(exc)))  # type: ignore[attr-defined]
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+
+
+def write_lab_settings(folder: Path) -> None:
+    """User settings a fresh JupyterLab needs for unattended use: no news prompt, start the kernel."""
+    import json
+
+    files = {
+        "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"},
+        "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"autoStartDefaultKernel": True,
+                                                                   "windowingMode": "none"},
+    }
+    for name, value in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(value))
+
+
+def copy_kit(source: Path, target: Path) -> None:
+    """Copy a kit folder's content next to the notebooks a test serves."""
+    shutil.copytree(source / "exercises", target / "exercises")
