@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Mapping, Optional, Sequence
 
-from pvkit.agenda import agenda as _agenda_rows
+from pvkit.runsheet import run_sheet as _agenda_rows
 from pvkit.answers import AnswerStore
 from pvkit.content import bundle
 from pvkit.content.models import Exercise, Kit, Workshop

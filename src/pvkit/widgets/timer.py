@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 import ipywidgets as w
 
-from pvkit.agenda import agenda
+from pvkit.runsheet import run_sheet
 from pvkit.content.models import Timer
 from pvkit.widgets import Static
 from pvkit.widgets.html import esc, paragraphs
@@ -49,7 +49,7 @@ def _running_loop() -> Optional[asyncio.AbstractEventLoop]:
 
 def _run_sheet(timer: Timer, session: Any) -> str:
     """The run sheet with clock times; this timer's module is marked "(this part)"."""
-    rows = agenda(session.workshop, session.start, session.modules, session.breaks)
+    rows = run_sheet(session.workshop, session.start, session.modules, session.breaks)
     body = "".join(
         f"<tr><td>{r.start}\u2013{r.end}</td><td>{r.minutes}</td><td>{esc(r.title)}"
         f"{' <em>(break)</em>' if r.is_break else ''}"
@@ -72,6 +72,8 @@ class TimerWidget(w.VBox):
         True while counting down.
     interval : float
         Seconds the loop waits between ticks of one second (tests make it small).
+    run_sheet : ipywidgets.HTML or None
+        The run sheet with clock times, when the timer asks for the agenda.
     """
 
     interval = 1.0
@@ -99,8 +101,9 @@ class TimerWidget(w.VBox):
             self.time_view, self.status, self.minutes,
             w.HBox([self.start_button, self.pause_button, self.reset_button]),
         ]
-        if timer.agenda and session is not None:
-            parts.append(w.HTML(_run_sheet(timer, session)))
+        self.run_sheet = w.HTML(_run_sheet(timer, session)) if timer.agenda and session is not None else None
+        if self.run_sheet is not None:
+            parts.append(self.run_sheet)
         super().__init__(parts)
         self.add_class("pv-exercise")
         self.add_class("pv-timer")

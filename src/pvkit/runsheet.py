@@ -8,7 +8,7 @@ from typing import Iterable, Mapping, Sequence
 
 from pvkit.content.models import Workshop
 
-__all__ = ["AgendaRow", "agenda"]
+__all__ = ["AgendaRow", "run_sheet"]
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class AgendaRow:
         return not self.module_id
 
 
-def agenda(
+def run_sheet(
     workshop: Workshop,
     start: str = "09:00",
     modules: Sequence[str] = (),
