@@ -156,7 +156,7 @@ def setup(
         raise ValueError(f'render must be "live" or "handout", not {render!r}')
     if audience not in ("learner", "facilitator"):
         raise ValueError(f'audience must be "learner" or "facilitator", not {audience!r}')
-    kit, root = _load_kit(content)
+    kit, _ = _load_kit(content)
     try:
         ws = kit.workshop(workshop)
     except KeyError:
@@ -169,29 +169,10 @@ def setup(
         facilitators=tuple(facilitators), modules=tuple(modules),
         breaks=tuple(dict(b) for b in breaks), support=support,
         binder_url=binder_url, hub_url=hub_url, answers=store,
-        cited=_cited_in_workbook(root, workshop),
+        cited=tuple(kit.workbook_citations.get(workshop, ())),
     )
     if store.notice:
         _display_html(f'<div class="pv-notice" role="status">{esc(store.notice)}</div>')
-
-
-def _cited_in_workbook(root: Optional[Path], workshop: str) -> tuple[str, ...]:
-    """Reference keys cited in the workbook's Markdown, when the workbook is at hand."""
-    from pvkit.content.citations import citations_in
-
-    if root is None:
-        return ()
-    path = root / "workbooks" / f"{workshop}.ipynb"
-    try:
-        nb = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return ()
-    keys: list[str] = []
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") == "markdown":
-            src = cell.get("source", "")
-            keys += citations_in("".join(src) if isinstance(src, list) else src)
-    return tuple(dict.fromkeys(keys))
 
 
 def current() -> Session:
@@ -225,7 +206,8 @@ def show(exercise_id: str) -> None:
     kind = face(exercise.kind)
     if s.render == "handout":
         static = kind.static(exercise, s)
-        _display_html(static.learner)
+        if static.learner:
+            _display_html(static.learner)
         if s.facilitator:
             key = static.key + _notes_html(exercise, s)
             if key:

@@ -111,7 +111,7 @@ class MapWidget(PersonalWidget):
             )
             rungs.append(
                 f'<li class="pv-rung" style="border-top:{_RUNG};padding:0.4em 0.6em">'
-                f"<p><strong>Rung {number}{_place(number, count)}: {esc(state.label)}</strong></p>"
+                f"<p><strong>Rung {number}{_place(number, count)} \u2014 {esc(state.label)}</strong></p>"
                 f'<dl style="margin:0">{aspects}</dl></li>'
             )
         lists = "".join(f"<h4>{esc(f.label)}</h4><p>{_written(self.areas[f.id].value)}</p>" for f in m.lists)

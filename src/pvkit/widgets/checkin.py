@@ -33,7 +33,7 @@ def tally_chart(counts: Sequence[tuple[str, int]]) -> str:
     """A horizontal bar chart of ``(label, count)`` rows, each count written beside its bar."""
     total = sum(n for _, n in counts)
     most = max((n for _, n in counts), default=0) or 1
-    summary = "; ".join(f"{label}: {n}" for label, n in counts)
+    summary = "; ".join(f"{label}, {n}" for label, n in counts)
     rows = "".join(
         '<div class="pv-tally-row" style="display:flex;align-items:center;gap:0.5em;margin:0.2em 0">'
         f'<span class="pv-tally-label" style="flex:0 0 40%">{esc(label)}</span>'
@@ -133,16 +133,17 @@ def static(checkin: Checkin, session: Any) -> Static:
                     f" \u2014 {inline(s.description, cite)}</li>" for s in states)
     top = checkin.scale_max
     cells = "".join(f'<td style="padding:0 0.6em;text-align:center">{n}</td>' for n in range(top + 1))
-    scale = (f'<table class="pv-scale"><caption>How strongly? Circle one: 0 = {esc(checkin.scale_low)}, '
-             f"{top} = {esc(checkin.scale_high)}</caption><tbody><tr>{cells}</tr></tbody></table>")
+    scale = (f'<p class="pv-scale-label"><strong>How strongly?</strong> Circle one: 0 = {esc(checkin.scale_low)}, '
+             f"{top} = {esc(checkin.scale_high)}</p>"
+             f'<table class="pv-scale" aria-label="Scale from 0 to {top}"><tbody><tr>{cells}</tr></tbody></table>')
     learner = (f'<section class="pv-exercise pv-checkin" aria-label="{esc(checkin.title)}">{header(checkin, cite)}'
                f'<p class="pv-private"><strong>{esc(PRIVATE)}</strong></p>'
                f'<ul class="pv-states" style="list-style:none;padding-left:0">{items}</ul>{scale}</section>')
-    rows = "".join(f'<tr><th scope="row">{esc(s.label)}</th><td style="min-width:8em;border-bottom:1px solid #777">'
-                   "&nbsp;</td></tr>" for s in states)
+    blank = '<td style="min-width:8em;border-bottom:1px solid #777">&nbsp;</td>'
+    rows = "".join(f'<tr><th scope="row" style="text-align:left">{esc(s.label)}</th>{blank}</tr>' for s in states)
     key = (f'<section class="pv-key pv-checkin-key" aria-label="Room tally: {esc(checkin.title)}">'
            f"<h4>Room tally: {esc(checkin.title)}</h4><p>Count a show of hands for each state; no names.</p>"
            f'<table class="pv-tally-table"><thead><tr><th scope="col">State</th><th scope="col">Count</th></tr>'
-           f'</thead><tbody>{rows}<tr><th scope="row">Total</th><td style="border-bottom:1px solid #777">&nbsp;'
-           f"</td></tr></tbody></table></section>")
+           f'</thead><tbody>{rows}<tr><th scope="row" style="text-align:left">Total</th>{blank}</tr></tbody></table>'
+           "</section>")
     return Static(learner, key)

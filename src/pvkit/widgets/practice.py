@@ -138,17 +138,20 @@ class PracticeWidget(w.VBox):
         self.add_class("pv-practice")
 
     def start(self) -> None:
-        """Show the moving pacer for the practice's rounds at the paces set on the sliders."""
+        """Show the moving pacer for the practice's rounds at the paces set on the sliders.
+
+        Pressed again (for instance after the rounds are over), it starts the rounds afresh.
+        """
+        if self.running:
+            self.pacer.value = still_html("Starting again")  # a new value, so the browser restarts the animation
         self.running = True
         self.pacer.value = pacer_html(self.inhale.value, self.exhale.value, self.practice.rounds)
-        self.start_button.disabled = True
         self.stop_button.disabled = False
 
     def stop(self) -> None:
         """Put back a still circle."""
         self.running = False
         self.pacer.value = still_html("Stopped")
-        self.start_button.disabled = False
         self.stop_button.disabled = True
 
     def _on_pace(self, _: Any) -> None:

@@ -8,12 +8,12 @@ threads and no blocking sleep, so the notebook stays usable while it counts.
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Optional
+from typing import Any
 
 import ipywidgets as w
 
-from pvkit.runsheet import run_sheet
 from pvkit.content.models import Timer
+from pvkit.runsheet import run_sheet
 from pvkit.widgets import Static
 from pvkit.widgets.html import esc, paragraphs
 
@@ -39,7 +39,7 @@ def clock(seconds: int) -> str:
     return f"{minutes:02d}:{secs:02d}"
 
 
-def _running_loop() -> Optional[asyncio.AbstractEventLoop]:
+def _running_loop() -> asyncio.AbstractEventLoop | None:
     """The event loop the kernel runs on, or ``None`` outside a running loop (plain scripts, tests)."""
     try:
         return asyncio.get_running_loop()
@@ -83,7 +83,7 @@ class TimerWidget(w.VBox):
         self.session = session
         self.remaining = 0
         self.running = False
-        self._task: Optional[asyncio.Task[None]] = None
+        self._task: asyncio.Task[None] | None = None
         cite = session.cite if session is not None else None
         self.minutes = w.BoundedIntText(value=default_minutes(timer, session), min=1, max=600,
                                         description="Minutes", layout=w.Layout(width="12em"))
@@ -120,7 +120,7 @@ class TimerWidget(w.VBox):
         loop = _running_loop()
         if loop is not None:
             self._task = loop.create_task(self._count())
-        self._show("Running." if loop is not None else "Running (no event loop here: the time moves on tick()).")
+        self._show("Running." if loop is not None else "Running (no event loop here: the time moves only on tick()).")
 
     def pause(self) -> None:
         """Stop counting; Start goes on from here."""
@@ -162,25 +162,23 @@ class TimerWidget(w.VBox):
             self.tick()
 
     def _stop(self) -> None:
-        """Stop counting and cancel the countdown task (unless it is the one calling)."""
+        """Stop counting and cancel the countdown task (unless it is the one calling); callers then _show."""
         self.running = False
         task, self._task = self._task, None
         if task is not None and not task.done() and task is not _current_task():
             task.cancel()
-        self.start_button.disabled = False
-        self.pause_button.disabled = True
 
     def _show(self, status: str) -> None:
         """Show the time left and the state in words."""
         self.time_view.value = (f'<p class="pv-timer-display" role="timer" aria-label="Time left" '
-                              f'style="font-size: 2.5em; font-variant-numeric: tabular-nums; margin: 0">'
-                              f"<strong>{clock(self.remaining)}</strong></p>")
+                                'style="font-size: 2.5em; font-variant-numeric: tabular-nums; margin: 0">'
+                                f"<strong>{clock(self.remaining)}</strong></p>")
         self.status.value = f'<p class="pv-timer-status" role="status">{esc(status)}</p>'
         self.start_button.disabled = self.running
         self.pause_button.disabled = not self.running
 
 
-def _current_task() -> Optional[asyncio.Task[Any]]:
+def _current_task() -> asyncio.Task[Any] | None:
     """The task running now, if any."""
     try:
         return asyncio.current_task()
