@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -42,6 +43,24 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("list", parents=[common], help="list workshops, modules and exercises")
     p.add_argument("--json", action="store_true", help="print one JSON object for scripts")
+
+    def handout_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("-o", "--output", type=Path, default=Path("handouts"), metavar="DIR",
+                       help="output folder (default: handouts/)")
+        p.add_argument("--format", default="html,pdf", help="html, pdf or html,pdf (default: both)")
+        p.add_argument("--variant", default="learner,facilitator",
+                       help="learner, facilitator or both (default: both)")
+        p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                       help="worker processes (default: the number of CPUs)")
+        p.add_argument("--keep-going", action="store_true", help="build the other cohorts when one fails")
+
+    p = sub.add_parser("handouts", parents=[common], help="build learner handouts and facilitator guides")
+    p.add_argument("cohorts", nargs="*", type=Path, metavar="COHORT.yaml",
+                   help="cohort files (default: cohorts/demo.yaml)")
+    handout_options(p)
+
+    p = sub.add_parser("demo", parents=[common], help="build the handouts of the demo cohort")
+    handout_options(p)
 
     p = sub.add_parser("new-cohort", parents=[common], help="write a commented cohort file to fill in")
     p.add_argument("file", type=Path, metavar="FILE")
@@ -162,7 +181,17 @@ def _new_cohort(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _handouts(args: argparse.Namespace, out: TextIO) -> int:
+    from pvkit.handouts.cli import run_handouts
+
+    root = _root(args)
+    cohorts = list(getattr(args, "cohorts", None) or []) or [root / "cohorts" / "demo.yaml"]
+    return run_handouts(root, cohorts, args, out)
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+    "handouts": _handouts,
+    "demo": _handouts,
     "validate": _validate,
     "list": _list,
     "new-cohort": _new_cohort,

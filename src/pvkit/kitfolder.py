@@ -30,9 +30,22 @@ def load_kit(root: Path | None = None) -> Kit:
     ContentError
         Every problem in the content, each with file, line, field and a hint.
     """
-    from pvkit.content.validate import load_kit as _load
+    import dataclasses
+    import json
 
-    return _load(find_root(root) if root is None else Path(root))
+    from pvkit.content.validate import load_kit as _load
+    from pvkit.workbooks import workbook_use
+
+    root = find_root(root) if root is None else Path(root)
+    kit = _load(root)
+    cited: dict[str, tuple[str, ...]] = {}
+    for path in sorted((root / "workbooks").glob("*.ipynb")):
+        try:
+            use = workbook_use(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue  # validate_kit reports unreadable workbooks
+        cited[path.stem] = tuple(dict.fromkeys(use.citations))
+    return dataclasses.replace(kit, workbook_citations=cited)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ def dumps(kit: m.Kit) -> str:
         "exercises": [dataclasses.asdict(e) for e in kit.exercises],
         "glossary": [dataclasses.asdict(t) for t in kit.glossary],
         "references": [dataclasses.asdict(r) for r in kit.references],
+        "workbook_citations": {k: list(v) for k, v in sorted(kit.workbook_citations.items())},
     }
     return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
 
@@ -50,6 +51,7 @@ def loads(text: str) -> m.Kit:
         exercises=tuple(_build(m.EXERCISE_KINDS[e["kind"]], e) for e in data["exercises"]),
         glossary=tuple(_build(m.Term, t) for t in data["glossary"]),
         references=tuple(_build(m.Reference, r) for r in data["references"]),
+        workbook_citations={k: tuple(v) for k, v in data.get("workbook_citations", {}).items()},
     )
 
 

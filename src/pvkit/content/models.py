@@ -13,9 +13,9 @@ Every class sets ``__pydantic_config__`` as a plain dict (``ConfigDict`` is a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import ClassVar, Literal, Optional, Union
+from typing import ClassVar, Literal, Mapping, Optional, Union
 
 __all__ = [
     "Alternative",
@@ -392,6 +392,8 @@ class Kit:
     exercises: tuple[Exercise, ...]
     glossary: tuple[Term, ...]
     references: tuple[Reference, ...]
+    #: Workshop id -> reference keys cited in that workbook's Markdown cells.
+    workbook_citations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @cached_property
     def _workshops(self) -> dict[str, Workshop]:

@@ -1,0 +1,106 @@
+"""nbconvert exporters for the two handout variants.
+
+Registered as nbconvert entry points, so ``jupyter nbconvert --to pvkit-learner
+executed.ipynb`` works too.  ``from_notebook_node`` deep-copies its input (as
+every nbconvert exporter does), so one executed notebook feeds both variants.
+"""
+
+from __future__ import annotations
+
+import copy
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from nbconvert.exporters import HTMLExporter
+from traitlets import Dict, Enum, default
+
+from pvkit import __version__
+from pvkit.handouts.preprocessors import variant_preprocessors
+
+__all__ = ["FacilitatorHandoutExporter", "HandoutExporter", "LearnerHandoutExporter", "handout_css"]
+
+TEMPLATES = Path(str(files("pvkit.handouts") / "templates"))
+KIND_LABELS = {"learner": "Learner handout", "facilitator": "Facilitator guide"}
+
+
+def handout_css(paper: str = "a4") -> str:
+    """The handout style sheet, with the page size of the cohort's paper."""
+    css = (files("pvkit.handouts") / "handout.css").read_text(encoding="utf-8")
+    size = {"a4": "A4", "letter": "letter"}[paper]
+    return css + f"\n@page {{ size: {size}; }}\n"
+
+
+class HandoutExporter(HTMLExporter):
+    """A self-contained HTML handout: no code, no prompts, no JavaScript, no external URL."""
+
+    export_from_notebook = "pvkit handout"
+    variant = Enum(["learner", "facilitator"], default_value="learner",
+                   help="Which handout: the learner handout or the facilitator guide.").tag(config=True)
+    context = Dict(help="Cover and contents: cohort, workshop, links (see pvkit.handouts.build).").tag(config=True)
+
+    @default("template_name")
+    def _template_name_default(self) -> str:
+        return "pvkit_handout"
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self) -> list[str]:
+        return [str(TEMPLATES)]
+
+    @default("exclude_input")
+    def _exclude_input_default(self) -> bool:
+        return True
+
+    @default("exclude_input_prompt")
+    def _exclude_input_prompt_default(self) -> bool:
+        return True
+
+    @default("exclude_output_prompt")
+    def _exclude_output_prompt_default(self) -> bool:
+        return True
+
+    @default("exclude_unknown")
+    def _exclude_unknown_default(self) -> bool:
+        return True
+
+    def from_notebook_node(self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any) -> tuple[str, dict]:
+        nb = copy.deepcopy(nb)
+        resources = self._init_resources(resources)
+        context = {**_default_context(nb, self.variant), **self.context, **resources.get("pvkit", {})}
+        context["kind_label"] = KIND_LABELS[self.variant]
+        context["variant"] = self.variant
+        context.setdefault("css", handout_css(context.get("paper", "a4")))
+        resources["pvkit"] = context
+        for preprocessor in variant_preprocessors(self.variant, context.get("citation_labels", {})):
+            nb, resources = preprocessor(nb, resources)
+        return super().from_notebook_node(nb, resources, **kw)
+
+
+def _default_context(nb: Any, variant: str) -> dict[str, Any]:
+    """A cover for notebooks converted without a cohort (``jupyter nbconvert --to pvkit-...``)."""
+    params = nb.metadata.get("papermill", {}).get("parameters", {})
+    title = nb.metadata.get("title") or params.get("workshop") or "pvkit workbook"
+    return {
+        "version": __version__, "title": title, "workshop_title": title,
+        "cohort_name": params.get("cohort_name", ""), "agency": params.get("agency", ""),
+        "date_text": params.get("date", ""), "start": params.get("start", "09:00"),
+        "facilitators": ", ".join(params.get("facilitators", [])), "support": params.get("support", ""),
+        "minutes": "", "break_minutes": 0, "toc": [], "links": [], "review_date": "", "logo": "",
+        "paper": "a4",
+    }
+
+
+class LearnerHandoutExporter(HandoutExporter):
+    """``--to pvkit-learner``: the learner handout, without facilitator cells or outputs."""
+
+    @default("variant")
+    def _variant_default(self) -> str:
+        return "learner"
+
+
+class FacilitatorHandoutExporter(HandoutExporter):
+    """``--to pvkit-facilitator``: the facilitator guide, with run sheet, notes and answer keys."""
+
+    @default("variant")
+    def _variant_default(self) -> str:
+        return "facilitator"
