@@ -72,7 +72,9 @@ class StripExecutionMetadata(PvkitPreprocessor):
     """Remove timestamps and durations so the same inputs give the same bytes."""
 
     def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
-        nb.metadata.pop("papermill", None)
+        papermill = nb.metadata.pop("papermill", None)
+        if papermill and "parameters" in papermill:  # the cohort's parameters stay, for audit and re-export
+            nb.metadata["papermill"] = {"parameters": papermill["parameters"]}
         return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell: Any, resources: dict[str, Any], index: int) -> tuple[Any, dict[str, Any]]:
