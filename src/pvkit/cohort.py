@@ -143,9 +143,11 @@ def load_cohorts(paths: Sequence[Path], kit: Kit) -> list[CohortFile]:
             continue
         plain = to_plain(parsed.root)
         pre = _pre_checks(parsed, plain)
-        if pre:
-            problems.extend(pre)
-            continue
+        problems.extend(pre)
+        # Values the pre-checks refused are replaced by harmless ones, so that every other
+        # mistake in the file is still reported in this run.
+        for problem in pre:
+            plain[problem.field] = _STAND_INS[problem.field]
         try:
             cohort = adapter.validate_json(json.dumps(plain, default=str), strict=True)
         except ValidationError as exc:
@@ -155,8 +157,9 @@ def load_cohorts(paths: Sequence[Path], kit: Kit) -> list[CohortFile]:
         match = _TIME.match(cohort.start)
         cohort = replace(cohort, start=f"{int(match.group(1)):02d}:{match.group(2)}") if match else cohort
         cohort = replace(cohort, id=cohort.slug)
-        loaded.append((CohortFile(Path(path), cohort), parsed))
         problems.extend(_check(parsed, cohort, kit))
+        if not pre:
+            loaded.append((CohortFile(Path(path), cohort), parsed))
     seen: dict[str, CohortFile] = {}
     for item, parsed in loaded:
         first = seen.get(item.cohort.slug)
@@ -172,6 +175,9 @@ def load_cohorts(paths: Sequence[Path], kit: Kit) -> list[CohortFile]:
     if problems:
         raise ContentError(problems)
     return [item for item, _ in loaded]
+
+
+_STAND_INS = {"start": "09:00", "date": "2000-01-01", "name": "cohort", "agency": "", "support": "", "id": "cohort"}
 
 
 def _pre_checks(file: YamlFile, plain: dict) -> list[Problem]:
@@ -205,9 +211,6 @@ def _pre_checks(file: YamlFile, plain: dict) -> list[Problem]:
             out.append(Problem(file.shown, f"date {date!r} is not a date",
                                "write it as YYYY-MM-DD, e.g. date: 2027-03-14",
                                line=locate(file.root, ["date"]), field="date"))
-    elif isinstance(date, dt.datetime):
-        out.append(Problem(file.shown, "date has a time in it", "write only the day, e.g. date: 2027-03-14",
-                           line=locate(file.root, ["date"]), field="date"))
     return out
 
 

@@ -1,8 +1,10 @@
 """Real servers and a real browser: JupyterLab on 127.0.0.1 and Debian's Chromium via Playwright.
 
 Servers listen on loopback only, use a token, never retry another port, and are
-stopped by the PID this fixture started.  Chromium is /usr/bin/chromium; the
-tests never run `playwright install`.
+stopped by the PID this fixture started.  The server and the browser start once
+per test module.  Chromium is /usr/bin/chromium; the tests never run
+`playwright install`.  Pages abort and record every request that would leave
+127.0.0.1.
 """
 
 from __future__ import annotations
@@ -68,9 +70,14 @@ class Server:
         self._log.close()
 
 
-@pytest.fixture
-def jupyterlab(tmp_path: Path) -> Iterator[tuple[Server, str, Path]]:
-    """Start JupyterLab on 127.0.0.1 serving a fresh folder; yield (server, token, folder)."""
+@pytest.fixture(scope="module")
+def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, str, Path]]:
+    """Start JupyterLab on 127.0.0.1 serving a fresh folder, once per test module; yield (server, token, folder).
+
+    Starting JupyterLab costs about ten seconds, so every test of a module shares one server;
+    the module's tests write distinct notebook names into the folder.
+    """
+    tmp_path = tmp_path_factory.mktemp("jupyterlab")
     folder = tmp_path / "lab"
     folder.mkdir()
     token = secrets.token_hex(16)
@@ -93,24 +100,66 @@ def jupyterlab(tmp_path: Path) -> Iterator[tuple[Server, str, Path]]:
         server.stop()
 
 
-@pytest.fixture
-def browser_page(tmp_path: Path):
-    """A Playwright page in Debian's Chromium; collects page errors in page.pv_errors."""
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium, launched once per test module through Playwright."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (see .ci/setup)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        page = context.new_page()
-        page.pv_errors = []  # type: ignore[attr-defined]
-        page.on("pageerror", lambda exc: page.pv_errors.append(str(exc)))  # type: ignore[attr-defined]
         try:
-            yield page
+            yield browser
         finally:
-            context.close()
             browser.close()
+
+
+#: The only host a page may talk to: the servers these tests start.
+LOCAL_HOST = "127.0.0.1"
+
+
+def new_page(browser):
+    """A page in a fresh context that records page errors and keeps every request on 127.0.0.1.
+
+    ``page.pv_errors`` collects uncaught page errors.  ``page.pv_offsite`` collects the URL of
+    every request (HTTP or WebSocket) to another host; such HTTP requests are aborted, so a
+    test never depends on the outside world and fails if anything tries to reach it.
+    Close the page's context when done (``page.context.close()``).
+    """
+    from urllib.parse import urlsplit
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, reduced_motion="no-preference")
+    page = context.new_page()
+    page.pv_errors = []  # type: ignore[attr-defined]
+    page.pv_offsite = []  # type: ignore[attr-defined]
+    page.on("pageerror", lambda exc: page.pv_errors.append(str(exc)))  # type: ignore[attr-defined]
+
+    def offsite(url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.scheme not in ("data", "blob", "about") and parts.hostname != LOCAL_HOST
+
+    def guard(route) -> None:
+        url = route.request.url
+        if offsite(url):
+            page.pv_offsite.append(url)  # type: ignore[attr-defined]
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", guard)
+    page.on("websocket", lambda ws: page.pv_offsite.append(ws.url) if offsite(ws.url) else None)  # type: ignore[attr-defined]
+    return page
+
+
+@pytest.fixture
+def browser_page(chromium):
+    """A fresh page (see :func:`new_page`) for one test."""
+    page = new_page(chromium)
+    try:
+        yield page
+    finally:
+        page.context.close()
 
 
 def write_lab_settings(folder: Path) -> None:
@@ -130,4 +179,4 @@ def write_lab_settings(folder: Path) -> None:
 
 def copy_kit(source: Path, target: Path) -> None:
     """Copy a kit folder's content next to the notebooks a test serves."""
-    shutil.copytree(source / "exercises", target / "exercises")
+    shutil.copytree(source / "exercises", target / "exercises", dirs_exist_ok=True)

@@ -9,6 +9,7 @@ mappings, sequences and scalars (no arbitrary Python objects), and reads YAML
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence, Union
@@ -59,6 +60,7 @@ def read_yaml(path: Path, shown: str | None = None) -> YamlFile | Problem:
         )
     yaml = YAML(typ="rt", pure=True)
     yaml.allow_duplicate_keys = False
+    yaml.Constructor = _text_dates()
     try:
         root = yaml.load(text)
     except MarkedYAMLError as exc:
@@ -74,6 +76,17 @@ def read_yaml(path: Path, shown: str | None = None) -> YamlFile | Problem:
     except (YAMLError, RecursionError, ValueError) as exc:
         return Problem(shown, f"YAML error: {exc}", "check the file's indentation and quoting")
     return YamlFile(path, shown, root)
+
+
+@functools.lru_cache(maxsize=None)
+def _text_dates() -> type:
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    class TextDates(RoundTripConstructor):
+        """Dates stay text, so that pvkit checks them and can say where a bad one is."""
+
+    TextDates.add_constructor("tag:yaml.org,2002:timestamp", TextDates.construct_yaml_str)
+    return TextDates
 
 
 def _syntax_hint(what: str) -> str:

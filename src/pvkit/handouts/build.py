@@ -260,6 +260,10 @@ def run_job(job: Job, more_to_come: bool = True) -> tuple[list[FileEntry], Optio
         files.append(FileEntry(job.cohort_id, job.workshop, variant, fmt, path.relative_to(out).as_posix(),
                                hashlib.sha256(data).hexdigest(), len(data), round(seconds, 3)))
 
+    # Leftovers of an interrupted earlier run of this job: never complete files, safe to remove.
+    for stale in (*folder.glob(f".{job.workshop}-*.part"), *folder.glob(f"executed/.{job.workshop}.ipynb.*.part"),
+                  *folder.glob(f"executed/.running-{job.workshop}.ipynb")):
+        stale.unlink(missing_ok=True)
     source = nbformat.read(job.notebook, as_version=4)
     source, _ = DropModulesNotRun(modules=list(job.modules))(source, {})
     executed_path = folder / "executed" / f"{job.workshop}.ipynb"
@@ -337,6 +341,8 @@ def build_handouts(
 
     out = Path(options.out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    for stale in out.glob(".manifest.json.*.part"):
+        stale.unlink(missing_ok=True)
     started = time.perf_counter()
     result = BuildResult()
     with tempfile.TemporaryDirectory(prefix="pvkit-build-") as tmp:
