@@ -85,7 +85,7 @@ class Session:
             ref = self.kit.reference(key)
         except KeyError:
             return None
-        return citation_label(ref.authors, ref.year)
+        return citation_label(ref.authors, ref.year, ref.label)
 
     def exercise(self, exercise_id: str) -> Exercise:
         """Look an exercise up, with a message that helps a workbook author."""

@@ -147,8 +147,12 @@ def new_page(browser):
         else:
             route.continue_()
 
+    def websocket(ws) -> None:  # WebSockets bypass routes: record them here
+        if offsite(ws.url):
+            page.pv_offsite.append(ws.url)  # type: ignore[attr-defined]
+
     context.route("**/*", guard)
-    page.on("websocket", lambda ws: page.pv_offsite.append(ws.url) if offsite(ws.url) else None)  # type: ignore[attr-defined]
+    page.on("websocket", websocket)
     return page
 
 

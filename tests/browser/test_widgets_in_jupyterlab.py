@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import nbformat
 import pytest
 
 from pvkit.kitfolder import load_kit
 
-from tests.conftest import FIXTURES
 from tests.browser.conftest import copy_kit, new_page
+from tests.conftest import FIXTURES
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -68,8 +69,11 @@ def _full_page_screenshot(page, path: Path) -> None:
         """() => {
             const panel = document.querySelector('.jp-NotebookPanel-notebook');
             const scroller = panel.querySelector('.jp-WindowedPanel-outer') || panel;
-            const extra = window.innerHeight - scroller.clientHeight;  // menus, toolbars, status bar
-            return scroller.scrollHeight + extra;
+            scroller.scrollTop = 0;
+            const cells = panel.querySelectorAll('.jp-Cell');
+            const last = cells[cells.length - 1].getBoundingClientRect().bottom;
+            const chrome = window.innerHeight - scroller.clientHeight;  // menus, toolbars, status bar
+            return last - scroller.getBoundingClientRect().top + chrome + 40;
         }"""
     )
     page.set_viewport_size({"width": viewport["width"], "height": min(int(height), 16_000)})

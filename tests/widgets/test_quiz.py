@@ -70,3 +70,15 @@ def test_static_escapes_content(handout_session):
     html = quiz_face.static(evil, handout_session).learner
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "a &lt; b &amp; <strong>c</strong>" in html
+
+
+def test_citation_labels():
+    """In-text labels: one author, two authors, et al., and an explicit label."""
+    from pvkit.widgets.html import citation_label
+
+    assert citation_label("Dana, D.", 2018) == "Dana 2018"
+    assert citation_label("Grossman, P., & Taylor, E. W.", 2007) == "Grossman & Taylor 2007"
+    assert citation_label("Ogden, P., Minton, K., & Pain, C.", 2006) == "Ogden et al. 2006"
+    assert citation_label("Shao et al.", 2024) == "Shao et al. 2024"
+    assert citation_label("Substance Abuse and Mental Health Services Administration", 2014, "SAMHSA") == "SAMHSA 2014"
+    assert citation_label("NCTSN", None) == "NCTSN n.d."

@@ -71,6 +71,8 @@ class Reference:
     doi: str = ""
     url: str = ""
     note: str = ""
+    #: Short in-text name where the author list does not give one, e.g. "SAMHSA".
+    label: str = ""
 
     def citation(self) -> str:
         """Return a one-line plain-text citation."""

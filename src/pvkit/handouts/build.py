@@ -160,7 +160,7 @@ def _context(item: CohortFile, kit: Kit, workshop_id: str) -> dict[str, Any]:
         "review_date": workshop.review_date,
         "logo": _logo_data_uri(item.logo_path),
         "paper": c.paper,
-        "citation_labels": {r.key: citation_label(r.authors, r.year) for r in kit.references},
+        "citation_labels": {r.key: citation_label(r.authors, r.year, r.label) for r in kit.references},
     }
 
 

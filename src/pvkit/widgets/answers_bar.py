@@ -88,12 +88,16 @@ class AnswersBar(w.VBox):
                 "download your answers to keep them.")
         self.notice = w.HTML(self._notice_html())
         self.links = w.HTML("")
+        # width="auto": the default button width cuts these labels off ("Delete my answ...")
         self.upload = w.FileUpload(accept=".json", multiple=False, description="Load my answers",
-                                   tooltip="Load a JSON file of answers you downloaded before")
+                                   tooltip="Load a JSON file of answers you downloaded before",
+                                   layout=w.Layout(width="auto"))
         self.delete_button = w.Button(description="Delete my answers", icon="trash",
-                                      tooltip="Erase every answer of this workshop from this computer")
-        self.yes_button = w.Button(description="Yes, delete", button_style="danger", icon="trash")
-        self.cancel_button = w.Button(description="Cancel")
+                                      tooltip="Erase every answer of this workshop from this computer",
+                                      layout=w.Layout(width="auto"))
+        self.yes_button = w.Button(description="Yes, delete", button_style="danger", icon="trash",
+                                   layout=w.Layout(width="auto"))
+        self.cancel_button = w.Button(description="Cancel", layout=w.Layout(width="auto"))
         self.confirm = w.HBox([w.HTML("<p><strong>Delete every answer of this workshop?</strong> "
                                       "This cannot be undone.</p>"), self.yes_button, self.cancel_button],
                               layout=w.Layout(display="none", flex_flow="row wrap", align_items="center"))

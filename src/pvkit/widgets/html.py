@@ -62,12 +62,19 @@ def paragraphs(text: str, cite: CitationLabel | None = None) -> str:
     return "".join(blocks)
 
 
-def citation_label(authors: str, year: Optional[int]) -> str:
-    """A short author-year label: "Dana 2018", "Porges et al. 1996"."""
-    first = re.split(r"[,;&]| and ", authors, maxsplit=1)[0].strip()
-    many = any(sep in authors for sep in (";", "&", " and ", "et al")) or authors.count(",") > 1
-    name = f"{first} et al." if many else first
-    return f"{name} {year if year is not None else 'n.d.'}"
+def citation_label(authors: str, year: Optional[int], label: str = "") -> str:
+    """A short author-year label: "Dana 2018", "Grossman & Taylor 2007", "Porges et al. 1996"."""
+    when = year if year is not None else "n.d."
+    if label:
+        return f"{label} {when}"
+    many = "et al" in authors
+    text = authors.replace("et al.", "").replace("et al", "")
+    names = re.findall(r"([^\s,&][^,&]*?),\s*(?:[A-Z][a-z]?\.[\s-]*)+", text)
+    if not names:
+        names = [n.strip() for n in re.split(r",|&| and ", text) if n.strip()]
+    if many or len(names) > 2:
+        return f"{names[0]} et al. {when}"
+    return f"{' & '.join(names)} {when}"
 
 
 def join(parts: Iterable[str]) -> str:

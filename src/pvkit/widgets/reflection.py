@@ -21,7 +21,7 @@ __all__ = ["ReflectionWidget", "field_box", "field_static", "live", "model_answe
 def field_box(field: FormField, cite: Any, tooltip: str = "") -> tuple[w.Textarea, w.VBox]:
     """A text area labelled with the field's label (``rows`` = its lines), and its hint below."""
     area = w.Textarea(value="", rows=max(1, field.lines), description=field.label, tooltip=tooltip or field.label,
-                      style={"description_width": "initial"},
+                      style={"description_width": "fit-content"},  # label at the left, above the area
                       layout=w.Layout(width="100%", flex_flow="column", align_items="stretch"))
     parts: list[w.Widget] = [area]
     if field.hint:
