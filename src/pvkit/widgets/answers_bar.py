@@ -21,7 +21,7 @@ import ipywidgets as w
 from pvkit.answers import AnswerStore
 from pvkit.widgets.html import esc, paragraphs
 
-__all__ = ["AnswersBar", "PersonalWidget", "header", "listen", "save_answers", "store_of", "text_of"]
+__all__ = ["AnswersBar", "PersonalWidget", "TextAreasWidget", "header", "listen", "save_answers", "store_of", "text_of"]
 
 #: Every live answers bar of a store, so that a save refreshes their download links.
 _BARS: "weakref.WeakKeyDictionary[AnswerStore, weakref.WeakSet[AnswersBar]]" = weakref.WeakKeyDictionary()
@@ -225,3 +225,22 @@ class PersonalWidget(w.VBox):
             return
         save_answers(self.store, self.exercise.id, self.values())
         self.changed()
+
+
+class TextAreasWidget(PersonalWidget):
+    """A personal widget whose inputs are text areas keyed by answer id (reflection, plan, map)."""
+
+    def __init__(self, exercise: Any, session: Any, body: Sequence[w.Widget], areas: dict[str, w.Textarea]) -> None:
+        self.areas = areas
+        super().__init__(exercise, session, body)
+        for area in areas.values():
+            area.observe(self.save, names="value")
+
+    def values(self) -> dict[str, Any]:
+        """Non-empty answers by answer id."""
+        return {key: area.value for key, area in self.areas.items() if area.value.strip()}
+
+    def fill(self, answers: dict[str, Any]) -> None:
+        """Show saved answers; clear the rest."""
+        for key, area in self.areas.items():
+            area.value = text_of(answers.get(key))

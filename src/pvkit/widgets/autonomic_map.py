@@ -13,7 +13,7 @@ import ipywidgets as w
 
 from pvkit.content.models import Map
 from pvkit.widgets import Static
-from pvkit.widgets.answers_bar import PersonalWidget, header, text_of
+from pvkit.widgets.answers_bar import TextAreasWidget, header
 from pvkit.widgets.html import esc, inline
 from pvkit.widgets.reflection import field_box, field_static, ruled_lines
 
@@ -39,7 +39,7 @@ def _written(text: str) -> str:
     return esc(text.strip()).replace("\n", "<br>")
 
 
-class MapWidget(PersonalWidget):
+class MapWidget(TextAreasWidget):
     """Per state a labelled text area for each aspect, then the lists; "Show my map" draws the ladder."""
 
     def __init__(self, autonomic_map: Map, session: Any = None) -> None:
@@ -67,18 +67,7 @@ class MapWidget(PersonalWidget):
         self._shown = False
         self.show_button.on_click(lambda _: self.show_map())
         body += [self.show_button, self.ladder]
-        super().__init__(autonomic_map, session, body)
-        for area in self.areas.values():
-            area.observe(self.save, names="value")
-
-    def values(self) -> dict[str, Any]:
-        """Non-empty answers: ``state.aspect`` ids, and list ids."""
-        return {key: area.value for key, area in self.areas.items() if area.value.strip()}
-
-    def fill(self, answers: dict[str, Any]) -> None:
-        """Show saved answers; clear the rest."""
-        for key, area in self.areas.items():
-            area.value = text_of(answers.get(key))
+        super().__init__(autonomic_map, session, body, self.areas)
 
     def changed(self) -> None:
         """Keep the ladder up to date once it is shown."""

@@ -8,7 +8,7 @@ import ipywidgets as w
 
 from pvkit.content.models import Plan, PlanSection
 from pvkit.widgets import Static
-from pvkit.widgets.answers_bar import PersonalWidget, header, text_of
+from pvkit.widgets.answers_bar import TextAreasWidget, header
 from pvkit.widgets.html import esc, inline
 from pvkit.widgets.reflection import field_box, field_static, model_answers_key
 
@@ -25,7 +25,7 @@ def _section_heading(section: PlanSection, cite: Any) -> str:
     return f'<h4 class="pv-section">{esc(section.title)}</h4>{hint}'
 
 
-class PlanWidget(PersonalWidget):
+class PlanWidget(TextAreasWidget):
     """Sections with headings and hints, each field a labelled text area; every change is saved."""
 
     def __init__(self, plan: Plan, session: Any = None) -> None:
@@ -41,18 +41,7 @@ class PlanWidget(PersonalWidget):
             group = w.VBox([w.HTML(_section_heading(section, cite)), *boxes])
             group.add_class("pv-plan-section")
             sections.append(group)
-        super().__init__(plan, session, sections)
-        for area in self.areas.values():
-            area.observe(self.save, names="value")
-
-    def values(self) -> dict[str, Any]:
-        """Non-empty answers by ``section.field`` id."""
-        return {key: area.value for key, area in self.areas.items() if area.value.strip()}
-
-    def fill(self, answers: dict[str, Any]) -> None:
-        """Show saved answers; clear the rest."""
-        for key, area in self.areas.items():
-            area.value = text_of(answers.get(key))
+        super().__init__(plan, session, sections, self.areas)
 
     def set_answer(self, section_id: str, field_id: str, text: str) -> None:
         """Type ``text`` into one field (for tests and scripts)."""

@@ -12,7 +12,7 @@ import ipywidgets as w
 
 from pvkit.content.models import FormField, Reflection
 from pvkit.widgets import Static
-from pvkit.widgets.answers_bar import PersonalWidget, header, text_of
+from pvkit.widgets.answers_bar import TextAreasWidget, header
 from pvkit.widgets.html import esc, inline, paragraphs
 
 __all__ = ["ReflectionWidget", "field_box", "field_static", "live", "model_answers_key", "ruled_lines", "static"]
@@ -57,28 +57,17 @@ def model_answers_key(title: str, groups: Iterable[tuple[str, Iterable[FormField
             f'<h4>Model answers: {esc(title)}</h4>{"".join(parts)}</section>')
 
 
-class ReflectionWidget(PersonalWidget):
+class ReflectionWidget(TextAreasWidget):
     """Each prompt a labelled text area; every change is saved for the learner."""
 
     def __init__(self, reflection: Reflection, session: Any = None) -> None:
         cite = session.cite if session is not None else None
-        self.areas: dict[str, w.Textarea] = {}
+        areas: dict[str, w.Textarea] = {}
         boxes = []
         for field in reflection.prompts:
-            self.areas[field.id], box = field_box(field, cite)
+            areas[field.id], box = field_box(field, cite)
             boxes.append(box)
-        super().__init__(reflection, session, boxes)
-        for area in self.areas.values():
-            area.observe(self.save, names="value")
-
-    def values(self) -> dict[str, Any]:
-        """Non-empty answers by prompt id."""
-        return {fid: area.value for fid, area in self.areas.items() if area.value.strip()}
-
-    def fill(self, answers: dict[str, Any]) -> None:
-        """Show saved answers; clear the rest."""
-        for fid, area in self.areas.items():
-            area.value = text_of(answers.get(fid))
+        super().__init__(reflection, session, boxes, areas)
 
     def set_answer(self, prompt_id: str, text: str) -> None:
         """Type ``text`` into one prompt (for tests and scripts)."""
