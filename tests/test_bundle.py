@@ -8,7 +8,6 @@ from pathlib import Path
 
 from pvkit.content import bundle
 from pvkit.kitfolder import load_kit
-
 from tests.conftest import REPO
 
 

@@ -6,7 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pvkit.cohort import ID_PATTERN, load_cohorts, slugify
 from pvkit.errors import ContentError

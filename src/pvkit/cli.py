@@ -176,7 +176,7 @@ def _new_cohort(args: argparse.Namespace, out: TextIO) -> int:
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)
     except OSError as exc:
-        raise UsageError(f"cannot write {path} ({exc.strerror})\n  How to fix: choose a folder you can write to")
+        raise UsageError(f"cannot write {path} ({exc.strerror})\n  How to fix: choose a folder you can write to") from exc
     print(f"wrote {path}: fill it in, then run 'pvkit validate {path.as_posix()}'", file=out)
     return 0
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Mapping, Optional, Sequence
 
-from pvkit.runsheet import run_sheet as _agenda_rows
 from pvkit.answers import AnswerStore
 from pvkit.content import bundle
 from pvkit.content.models import Exercise, Kit, Workshop
+from pvkit.runsheet import run_sheet as _agenda_rows
 from pvkit.widgets.html import citation_label, esc, inline, paragraphs
 
 __all__ = [

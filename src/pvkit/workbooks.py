@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from pvkit.content.models import Kit
 from pvkit.content.citations import citations_in
+from pvkit.content.models import Kit
 from pvkit.errors import Problem
 
 __all__ = [

@@ -19,7 +19,6 @@ import nbformat
 import pytest
 
 from pvkit.kitfolder import load_kit
-
 from tests.browser.conftest import copy_kit, new_page
 from tests.conftest import FIXTURES
 

@@ -222,8 +222,9 @@ class _Loader:
 
 
 def _adapter(tp: Any) -> Any:
-    from pydantic import Field, TypeAdapter
     from typing import Annotated
+
+    from pydantic import Field, TypeAdapter
 
     if tp is m.Exercise:
         return TypeAdapter(Annotated[m.Exercise, Field(discriminator="kind")])
@@ -367,7 +368,7 @@ def _cross_check(
         return seen
 
     by_workshop = unique(workshops, "id", "workshop id")
-    by_exercise = unique(exercises, "id", "exercise id")
+    unique(exercises, "id", "exercise id")
     by_term = unique(terms, "term", "glossary term")
     by_reference = unique(references, "key", "reference key")
 

@@ -18,7 +18,13 @@ def run_handouts(root: Path, cohort_paths: Sequence[Path], args: argparse.Namesp
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from pvkit.cohort import load_cohorts
-    from pvkit.handouts.build import FORMATS, VARIANT_NAMES, BuildOptions, build_handouts, parse_list
+    from pvkit.handouts.build import (
+        FORMATS,
+        VARIANT_NAMES,
+        BuildOptions,
+        build_handouts,
+        parse_list,
+    )
     from pvkit.kitfolder import validate_kit
 
     if args.jobs < 1:

@@ -22,7 +22,7 @@ def field_box(field: FormField, cite: Any, tooltip: str = "") -> tuple[w.Textare
     """A text area labelled with the field's label (``rows`` = its lines), and its hint below."""
     area = w.Textarea(value="", rows=max(1, field.lines), description=field.label, tooltip=tooltip or field.label,
                       style={"description_width": "fit-content"},  # label at the left, above the area
-                      layout=w.Layout(width="100%", flex_flow="column", align_items="stretch"))
+                      layout=w.Layout(width="auto", flex_flow="column", align_items="stretch"))
     parts: list[w.Widget] = [area]
     if field.hint:
         parts.append(w.HTML(f'<p class="pv-hint">{inline(field.hint, cite)}</p>'))
