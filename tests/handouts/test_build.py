@@ -302,3 +302,16 @@ def test_interrupted_build_leaves_only_complete_files_and_rerun_repairs(tmp_path
     assert not [p for p in out.rglob("*.part")]
     shutil.rmtree(out)
     assert os.path.exists(tmp_path)
+
+
+def test_exporters_are_nbconvert_entry_points(built, tmp_path: Path):
+    """`jupyter nbconvert --to pvkit-learner` turns the executed notebook into a learner handout."""
+    out, _ = built
+    executed = out / "test-cohort" / "executed" / "intro.ipynb"
+    target = tmp_path / "via-nbconvert"
+    proc = subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "pvkit-learner", str(executed),
+                           "--output", str(target)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    text, _ = parse_html((tmp_path / "via-nbconvert.html").read_text(encoding="utf-8"))
+    assert "Learner handout" in text and "Answer key" not in text
+    assert HOSTILE_NAME.replace('"', "") in text  # the cohort's parameters travel with the executed notebook
