@@ -213,9 +213,12 @@ def show(exercise_id: str) -> None:
             if key:
                 _display_html(key, facilitator=True)
         return
+    import ipywidgets as w
     from IPython.display import display
 
-    display(kind.live(exercise, s))
+    from pvkit.widgets.html import LIVE_STYLE
+
+    display(w.VBox([w.HTML(LIVE_STYLE), kind.live(exercise, s)]))
     if s.facilitator and exercise.facilitator_notes:
         _display_html(_notes_html(exercise, s), facilitator=True)
 

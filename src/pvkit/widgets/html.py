@@ -12,7 +12,28 @@ import html
 import re
 from typing import Callable, Iterable, Optional
 
-__all__ = ["esc", "inline", "paragraphs", "citation_label", "CitationLabel"]
+__all__ = ["LIVE_STYLE", "esc", "inline", "paragraphs", "citation_label", "CitationLabel"]
+
+#: Styles for live exercises: long option texts, choices and labels wrap instead of
+#: overlapping or being cut off (ipywidgets sizes these controls for one short line).
+LIVE_STYLE = """<style>
+.pv-exercise { max-width: 56em; }
+.pv-exercise .widget-radio-box { height: auto; }
+.pv-exercise .widget-radio-box label { white-space: normal; height: auto; line-height: 1.35;
+  display: flex; flex-direction: row-reverse; justify-content: flex-end; align-items: flex-start;
+  gap: 0.5em; margin: 0.25em 0; }
+.pv-exercise .widget-radio-box input { flex: none; margin-top: 0.2em; }
+.pv-exercise .widget-checkbox, .pv-exercise .widget-checkbox label { height: auto; white-space: normal; }
+.pv-exercise .widget-checkbox label { line-height: 1.35; }
+.pv-exercise .jupyter-button { white-space: normal; height: auto; min-height: 28px; line-height: 1.35;
+  text-align: left; padding: 0.3em 0.8em; max-width: 100%; }
+.pv-exercise .widget-label { white-space: normal; overflow: visible; text-overflow: clip; height: auto;
+  line-height: 1.35; }
+.pv-exercise .widget-dropdown { flex-wrap: wrap; height: auto; gap: 0.2em 0.6em; margin-bottom: 0.5em; }
+.pv-exercise .widget-dropdown > label { flex: 1 1 22em; max-width: none; text-align: left; }
+.pv-exercise .widget-dropdown > select { flex: 0 1 16em; min-width: 12em; }
+.pv-exercise .widget-textarea { flex-wrap: wrap; }
+</style>"""
 
 CitationLabel = Callable[[str], Optional[str]]
 
