@@ -177,7 +177,7 @@ def test_scenario_choose_continue_restart(page):
     step, path, feedback = scenario.locator(".pv-step"), scenario.locator(".pv-path"), scenario.locator(".pv-feedback")
     continue_button = scenario.get_by_role("button", name="Continue")
     expect(step).to_contain_text("Step 1")
-    expect(path).to_have_text("Path: start")
+    expect(path).to_have_text("Path: Step 1")
     expect(continue_button).to_be_disabled()
 
     scenario.get_by_role("button", name="(a) Lower your voice").click()
@@ -190,7 +190,7 @@ def test_scenario_choose_continue_restart(page):
     continue_button.click()
     expect(step).to_contain_text("Step 2")
     expect(step).to_contain_text("He is quieter now.")
-    expect(path).to_have_text("Path: start \u2192 later")
+    expect(path).to_have_text("Path: Step 1 (a) \u2192 Step 2")
     expect(feedback).to_have_count(0)
 
     scenario.get_by_role("button", name="(b) Walk away").click()
@@ -202,7 +202,7 @@ def test_scenario_choose_continue_restart(page):
     scenario.get_by_role("button", name="Restart").click()
     expect(step).to_contain_text("Step 1")
     expect(step).to_contain_text("A man shouts at the hatch.")
-    expect(path).to_have_text("Path: start")
+    expect(path).to_have_text("Path: Step 1")
     expect(feedback).to_have_count(0)
     expect(scenario.get_by_role("button", name="(a) Lower your voice")).to_be_enabled()
     _assert_clean(page)

@@ -55,7 +55,7 @@ def test_path_is_shown_and_recorded(session):
     sc.continue_()
     sc.choose(1)
     assert sc.path == [("start", 0), ("later", 1)]
-    assert "Path:</strong> start \u2192 later" in sc.path_view.value
+    assert "Path:</strong> Step 1 (a) \u2192 Step 2" in sc.path_view.value
     assert "Mixed." in sc.feedback.value and "He may feel dismissed." in sc.feedback.value
 
 
@@ -75,7 +75,7 @@ def test_restart_goes_back_to_the_first_step(session):
     sc.restart_button.click()
     assert sc.current_step == "start" and sc.path == [] and sc.feedback.value == ""
     assert not any(b.disabled for b in sc.choices.children)
-    assert "Path:</strong> start</p>" in sc.path_view.value
+    assert "Path:</strong> Step 1</p>" in sc.path_view.value
 
 
 def test_end_of_path_shows_discussion(session):

@@ -144,9 +144,9 @@ class ScenarioWidget(w.VBox):
         self.choices.children = buttons
         self.feedback.value = "" if chosen is None else self._feedback(chosen)
         self.continue_button.disabled = chosen is None or not chosen.next
-        visited = [step_id for step_id, _ in self._path]
-        if not visited or visited[-1] != self._step_id:
-            visited.append(self._step_id)
+        visited = [f"Step {self.numbers[step_id]} ({letter(i)})" for step_id, i in self._path]
+        if not self._path or self._path[-1][0] != self._step_id:
+            visited.append(f"Step {number}")
         self.path_view.value = f'<p class="pv-path"><strong>Path:</strong> {ARROW.join(map(esc, visited))}</p>'
 
     def _feedback(self, choice: Choice) -> str:
