@@ -315,3 +315,22 @@ def test_exporters_are_nbconvert_entry_points(built, tmp_path: Path):
     text, _ = parse_html((tmp_path / "via-nbconvert.html").read_text(encoding="utf-8"))
     assert "Learner handout" in text and "Answer key" not in text
     assert HOSTILE_NAME.replace('"', "") in text  # the cohort's parameters travel with the executed notebook
+
+
+def test_missing_pango_still_builds_html_and_says_what_to_install(tmp_path: Path):
+    """When WeasyPrint cannot load Pango, HTML is built and the error names the packages to install."""
+    fake = tmp_path / "fake"
+    (fake / "weasyprint").mkdir(parents=True)
+    (fake / "weasyprint" / "__init__.py").write_text(
+        "raise OSError(\"cannot load library 'libpango-1.0-0': No such file or directory\")\n")
+    cohort = tmp_path / "c.yaml"
+    cohort.write_text("name: Pango check\nworkshops: [intro]\ndate: 2027-03-14\nmodules: {intro: [welcome]}\n")
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(fake)}
+    proc = subprocess.run([sys.executable, "-m", "pvkit", "handouts", str(cohort), "-o", str(out), "-j", "1",
+                           "--root", str(REPO)], capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 1
+    assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0" in proc.stderr
+    assert (out / "pango-check" / "intro-learner.html").exists()
+    assert not (out / "pango-check" / "intro-learner.pdf").exists()
+    assert "Traceback" not in proc.stderr

@@ -37,7 +37,7 @@ def run_handouts(root: Path, cohort_paths: Sequence[Path], args: argparse.Namesp
                            jobs=args.jobs, keep_going=args.keep_going)
     per_job = len(variants) * len(formats) + 1
     total = sum(len(c.cohort.workshops) for c in cohorts) * per_job
-    console = Console(file=sys.stderr, highlight=False)
+    console = Console(file=sys.stderr, highlight=False, soft_wrap=True)  # never break paths or hints
     with Progress(TextColumn("building handouts"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True, disable=not console.is_terminal) as progress:
         task = progress.add_task("build", total=total)
