@@ -39,6 +39,7 @@ breaks: {{intro: [{{after: welcome, minutes: 10}}]}}
 support: "Quiet room 2B; staff support line 0800 000 000"
 binder: {{repo: "example-org/pvkit-kit", ref: main}}
 hub: "https://hub.example.org"
+logo: logo.png
 """
 
 
@@ -48,11 +49,18 @@ def built(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("build")
     cohort = tmp / "test.yaml"
     cohort.write_text(COHORT, encoding="utf-8")
+    _write_logo(tmp / "logo.png")
     out = tmp / "out"
     proc = subprocess.run([sys.executable, "-m", "pvkit", "handouts", str(cohort), "-o", str(out), "-j", "1",
                            "--root", str(REPO)], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     return out, proc
+
+
+def _write_logo(path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (60, 20), (29, 79, 122)).save(path)
 
 
 def _read(out: Path, name: str) -> str:
@@ -125,6 +133,8 @@ def test_cover_shows_cohort_text_literally(built):
     assert "Agency & Co" in text and "Tuesday 16 March 2027, from 10:00" in text and "A. Rivera, J. Chen" in text
     assert "Quiet room 2B; staff support line 0800 000 000" in text
     assert not [t for t, _ in tags if t in ("script", "iframe", "object", "embed", "link")]
+    [logo] = [a for t, a in tags if t == "img" and "pv-logo" in (a.get("class") or "")]
+    assert logo["src"].startswith("data:image/png;base64,") and logo["alt"] == "Agency & Co logo"
 
 
 def test_html_is_self_contained(built):
@@ -158,6 +168,7 @@ def test_pdf_structure(built):
         assert (round(float(box.width)), round(float(box.height))) == (612, 792)
         root = reader.trailer["/Root"]
         assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+        assert reader.pages[0].images, "the agency logo is on the cover"
         first = reader.pages[0].extract_text()
         assert "Agency & Co" in first and "<script>alert('x')</script>" in first
         assert f"Page 2 of {len(reader.pages)}" in reader.pages[1].extract_text()
@@ -168,6 +179,7 @@ def test_same_inputs_give_identical_html(built, tmp_path: Path):
     out, _ = built
     cohort = tmp_path / "test.yaml"
     cohort.write_text(COHORT, encoding="utf-8")
+    _write_logo(tmp_path / "logo.png")
     again = tmp_path / "again"
     proc = subprocess.run([sys.executable, "-m", "pvkit", "handouts", str(cohort), "-o", str(again), "--format",
                            "html", "-j", "1", "--root", str(REPO)], capture_output=True, text=True, timeout=600)
