@@ -62,9 +62,31 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", parents=[common], help="build the handouts of the demo cohort")
     handout_options(p)
 
+    p = sub.add_parser("release", parents=[common],
+                       help="write the learner notebooks and their content bundle (for Binder, a hub, JupyterLite)")
+    p.add_argument("-o", "--output", type=Path, default=Path("learner"), metavar="DIR",
+                   help="output folder (default: learner/)")
+
+    p = sub.add_parser("links", parents=[common], help="Binder and JupyterHub links, with QR codes, for learners")
+    p.add_argument("--repo", metavar="OWNER/NAME", help="the GitHub repository the kit is published from")
+    p.add_argument("--ref", default="main", help="branch or tag (default: main)")
+    p.add_argument("--hub", metavar="URL", help="your JupyterHub, for nbgitpuller links")
+    p.add_argument("-o", "--output", type=Path, default=Path("links"), metavar="DIR",
+                   help="folder for the QR code SVG files (default: links/)")
+
     p = sub.add_parser("new-cohort", parents=[common], help="write a commented cohort file to fill in")
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+
+    p = sub.add_parser("report", parents=[common], help="write a cohort's evaluation report from response files")
+    p.add_argument("cohort", type=Path, metavar="COHORT.yaml")
+    p.add_argument("responses", nargs="*", type=Path, metavar="RESPONSES",
+                   help="learners' response files (.json, or .csv in the README's layout), or folders of them")
+    p.add_argument("-o", "--output", type=Path, default=Path("reports"), metavar="DIR",
+                   help="output folder (default: reports/)")
+    p.add_argument("--format", default="html,pdf", help="html, pdf or html,pdf (default: both)")
+    p.add_argument("--csv-template", action="store_true",
+                   help="only write the CSV layout's header per workshop, to type paper forms into")
     return parser
 
 
@@ -181,6 +203,12 @@ def _new_cohort(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace, out: TextIO) -> int:
+    from pvkit.report.cli import run_report
+
+    return run_report(_root(args), args, out)
+
+
 def _handouts(args: argparse.Namespace, out: TextIO) -> int:
     from pvkit.handouts.cli import run_handouts
 
@@ -189,10 +217,40 @@ def _handouts(args: argparse.Namespace, out: TextIO) -> int:
     return run_handouts(root, cohorts, args, out)
 
 
+def _release(args: argparse.Namespace, out: TextIO) -> int:
+    from pvkit.kitfolder import validate_kit
+    from pvkit.release import release, release_summary
+
+    root = _root(args)
+    report = validate_kit(root)  # a release is built only from content that validates
+    result = release(root, report.kit, args.output)
+    print(release_summary(result), file=out)
+    print(f"open {result.notebooks[0]} in JupyterLab, or publish the folder (see README: Binder)", file=out)
+    return 0
+
+
+def _links(args: argparse.Namespace, out: TextIO) -> int:
+    from pvkit.kitfolder import load_kit
+    from pvkit.links import learner_links, write_qr_codes
+
+    if not args.repo:
+        raise UsageError("pvkit links needs --repo OWNER/NAME\n  How to fix: pass the GitHub repository "
+                         "your copy of the kit is published from, e.g. --repo my-agency/pvkit-kit")
+    kit = load_kit(_root(args))
+    links = learner_links(kit, args.repo, args.ref, args.hub)
+    written = write_qr_codes(links, args.output)
+    for link, path in zip(links, written, strict=True):
+        print(f"{link.label}\n  {link.url}\n  QR code: {path}", file=out)
+    return 0
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+    "release": _release,
+    "links": _links,
     "handouts": _handouts,
     "demo": _handouts,
     "validate": _validate,
     "list": _list,
     "new-cohort": _new_cohort,
+    "report": _report,
 }

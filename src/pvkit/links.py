@@ -7,10 +7,16 @@ same path.  QR codes are SVG from segno, so handouts need no image files.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional, Sequence
 from urllib.parse import quote, urlencode
 
-__all__ = ["Link", "binder_url", "hub_url", "qr_svg"]
+__all__ = ["LEARNER_FOLDER", "Link", "binder_url", "hub_url", "learner_links", "qr_svg", "write_qr_codes"]
+
+#: Where ``pvkit release`` puts the learner notebooks in a published kit (Binder's postBuild too).
+LEARNER_FOLDER = "learner"
 
 BINDER = "https://mybinder.org/v2/gh"
 
@@ -54,3 +60,31 @@ def qr_svg(url: str, title: str = "") -> str:
     segno.make(url, error="m").save(buffer, kind="svg", scale=4, border=2, xmldecl=False, svgns=True,
                                     title=title or None, dark="#000", light="#fff")
     return buffer.getvalue().decode("utf-8")
+
+
+def learner_links(kit: Any, repo: str, ref: str = "main", hub: Optional[str] = None) -> list[Link]:
+    """Binder (and, with ``hub``, nbgitpuller) links to each workshop's learner notebook."""
+    if not re.match(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", repo):
+        from pvkit.errors import UsageError
+
+        raise UsageError(f"--repo {repo!r} is not OWNER/NAME\n  How to fix: write it like my-agency/pvkit-kit")
+    links = []
+    for workshop in kit.workshops:
+        path = f"{LEARNER_FOLDER}/{workshop.id}.ipynb"
+        links.append(Link(f"{workshop.title}: Binder", binder_url(repo, ref, path)))
+        if hub:
+            links.append(Link(f"{workshop.title}: JupyterHub", hub_url(hub, repo, ref, path)))
+    return links
+
+
+def write_qr_codes(links: Sequence[Link], folder: Path) -> list[Path]:
+    """Write one SVG QR code per link into ``folder``; return their paths."""
+    from pvkit.atomic import write_atomic
+
+    paths = []
+    for link in links:
+        name = re.sub(r"[^a-z0-9]+", "-", link.label.lower()).strip("-") + ".svg"
+        path = Path(folder) / name
+        write_atomic(path, link.qr_svg.encode("utf-8"))
+        paths.append(path)
+    return paths

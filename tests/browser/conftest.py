@@ -70,20 +70,15 @@ class Server:
         self._log.close()
 
 
-@pytest.fixture(scope="module")
-def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, str, Path]]:
-    """Start JupyterLab on 127.0.0.1 serving a fresh folder, once per test module; yield (server, token, folder).
+def start_jupyterlab(python: str, folder: Path, tmp_path: Path) -> tuple[Server, str]:
+    """Start JupyterLab from ``python`` on 127.0.0.1 serving ``folder``; return (server, token).
 
-    Starting JupyterLab costs about ten seconds, so every test of a module shares one server;
-    the module's tests write distinct notebook names into the folder.
+    Token auth, no port retries; the caller stops it with ``server.stop()`` (by its PID).
     """
-    tmp_path = tmp_path_factory.mktemp("jupyterlab")
-    folder = tmp_path / "lab"
-    folder.mkdir()
     token = secrets.token_hex(16)
     port = free_port()
     args = [
-        sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
+        python, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={folder}",
         "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
@@ -95,6 +90,24 @@ def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Serve
     server = Server(args, folder, f"http://127.0.0.1:{port}", tmp_path / "lab.log", env=env)
     try:
         server.wait_ready(f"{server.url}/api/status?token={token}")
+    except BaseException:
+        server.stop()
+        raise
+    return server, token
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, str, Path]]:
+    """Start JupyterLab on 127.0.0.1 serving a fresh folder, once per test module; yield (server, token, folder).
+
+    Starting JupyterLab costs about ten seconds, so every test of a module shares one server;
+    the module's tests write distinct notebook names into the folder.
+    """
+    tmp_path = tmp_path_factory.mktemp("jupyterlab")
+    folder = tmp_path / "lab"
+    folder.mkdir()
+    server, token = start_jupyterlab(sys.executable, folder, tmp_path)
+    try:
         yield server, token, folder
     finally:
         server.stop()
@@ -164,6 +177,20 @@ def browser_page(chromium):
         yield page
     finally:
         page.context.close()
+
+
+def run_all_cells(page, url: str) -> None:
+    """Open a notebook in JupyterLab and run all its cells from the Run menu."""
+    page.goto(url)
+    page.wait_for_selector(".jp-NotebookPanel", timeout=60_000)
+    select = page.get_by_role("button", name="Select", exact=True)
+    try:  # a kernel prompt appears on some JupyterLab versions despite the settings
+        select.click(timeout=3_000)
+    except Exception:  # noqa: BLE001 - no prompt is the normal case
+        pass
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_text("Run All Cells", exact=True).click()
 
 
 def write_lab_settings(folder: Path) -> None:

@@ -19,7 +19,7 @@ import nbformat
 import pytest
 
 from pvkit.kitfolder import load_kit
-from tests.browser.conftest import copy_kit, new_page
+from tests.browser.conftest import run_all_cells, copy_kit, new_page
 from tests.conftest import FIXTURES
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -46,19 +46,6 @@ def _kinds_notebook(folder: Path) -> list[str]:
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, folder / "kinds.ipynb")
     return ids
-
-
-def _run_all(page, url: str) -> None:
-    page.goto(url)
-    page.wait_for_selector(".jp-NotebookPanel", timeout=60_000)
-    select = page.get_by_role("button", name="Select", exact=True)
-    try:  # a kernel prompt appears on some JupyterLab versions despite the settings
-        select.click(timeout=3_000)
-    except Exception:  # noqa: BLE001 - no prompt is the normal case
-        pass
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_text("Run All Cells", exact=True).click()
 
 
 def _full_page_screenshot(page, path: Path) -> None:
@@ -96,7 +83,7 @@ def lab_page(jupyterlab, chromium):
     ids = _kinds_notebook(folder)
     page = new_page(chromium)
     try:
-        _run_all(page, f"{server.url}/lab/tree/kinds.ipynb?token={token}")
+        run_all_cells(page, f"{server.url}/lab/tree/kinds.ipynb?token={token}")
         page.wait_for_function(f"document.querySelectorAll('.pv-exercise').length >= {len(ids)}",
                                timeout=WIDGET_TIMEOUT)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)

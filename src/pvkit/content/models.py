@@ -23,11 +23,14 @@ __all__ = [
     "CheckinState",
     "Choice",
     "EXERCISE_KINDS",
+    "Evaluation",
+    "EvaluationItem",
     "Exercise",
     "FormField",
     "Kit",
     "Map",
     "Module",
+    "Objective",
     "Option",
     "Plan",
     "PlanSection",
@@ -246,6 +249,23 @@ class Alternative:
 
 
 @_frozen
+class EvaluationItem:
+    """A statement an evaluation asks learners to rate, e.g. "The workshop was useful for my work"."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Objective:
+    """One module objective as an evaluation rates it; ``id`` is ``<module-id>.<n>`` (n from 1)."""
+
+    id: str
+    module: Module
+    text: str
+
+
+@_frozen
 class PlanSection:
     """A group of plan fields under one heading."""
 
@@ -373,12 +393,41 @@ class Timer(_ExerciseBase):
     agenda: bool = False
 
 
-Exercise = Union[Quiz, Sort, Scenario, Checkin, Map, Reflection, Practice, Plan, Timer]
+@_frozen
+class Evaluation(_ExerciseBase):
+    """An anonymous workshop evaluation (Kirkpatrick levels 1 and 2).
+
+    Reaction items rated on ``agreement``; a retrospective before/now self-rating
+    of confidence (on ``confidence``) for every objective of the modules run; the
+    score of the ``knowledge_check`` quiz, if the learner took it; and free-text
+    ``comments``.  Scale labels run from the lowest rating (1) to the highest.
+    """
+
+    kind: Literal["evaluation"] = "evaluation"
+    reactions: tuple[EvaluationItem, ...]
+    comments: tuple[FormField, ...]
+    knowledge_check: str = ""
+    agreement: tuple[str, ...] = ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree",
+                                  "Strongly agree")
+    confidence: tuple[str, ...] = ("Not at all confident", "A little confident", "Somewhat confident",
+                                   "Quite confident", "Very confident")
+    personal: ClassVar[bool] = True
+
+    def objectives(self, workshop: Workshop, module_ids: tuple[str, ...] = ()) -> tuple[Objective, ...]:
+        """The objectives to rate: every objective of ``module_ids`` (default: all modules), in workshop order."""
+        return tuple(
+            Objective(id=f"{mod.id}.{n}", module=mod, text=text)
+            for mod in workshop.modules if not module_ids or mod.id in module_ids
+            for n, text in enumerate(mod.objectives, start=1)
+        )
+
+
+Exercise = Union[Quiz, Sort, Scenario, Checkin, Map, Reflection, Practice, Plan, Timer, Evaluation]
 
 #: Exercise kind name -> class.
 EXERCISE_KINDS: dict[str, type] = {
     cls.kind: cls  # type: ignore[attr-defined]
-    for cls in (Quiz, Sort, Scenario, Checkin, Map, Reflection, Practice, Plan, Timer)
+    for cls in (Quiz, Sort, Scenario, Checkin, Map, Reflection, Practice, Plan, Timer, Evaluation)
 }
 
 

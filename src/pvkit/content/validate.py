@@ -368,7 +368,7 @@ def _cross_check(
         return seen
 
     by_workshop = unique(workshops, "id", "workshop id")
-    unique(exercises, "id", "exercise id")
+    by_exercise = unique(exercises, "id", "exercise id")
     by_term = unique(terms, "term", "glossary term")
     by_reference = unique(references, "key", "reference key")
 
@@ -440,6 +440,7 @@ def _cross_check(
             ))
         check_citations(item)
 
+    evaluations: dict[str, _Item] = {}
     for item in exercises:
         e = item.obj
         check_id(item, e.id, "id")
@@ -459,6 +460,8 @@ def _cross_check(
         check_terms(item, e.terms, "terms")
         check_citations(item)
         problems.extend(_kind_rules(item))
+        if isinstance(e, m.Evaluation):
+            problems.extend(_evaluation_links(item, e, by_exercise, evaluations))
 
     for item in terms:
         t: m.Term = item.obj
@@ -522,6 +525,8 @@ def _kind_rules(item: _Item) -> list[Problem]:
                 out.append(item.problem(f"{name} must be between 1 and 15 seconds", "use a comfortable pace", name))
         if e.rounds < 1:
             out.append(item.problem("rounds must be at least 1", "set the number of breaths", "rounds"))
+    elif isinstance(e, m.Evaluation):
+        out.extend(_evaluation_rules(item, e))
     elif isinstance(e, m.Checkin):
         if len(e.states) < 2:
             out.append(item.problem("a check-in needs at least two states", "add states", "states"))
@@ -544,6 +549,70 @@ def _form_groups(e: Any) -> Iterator[tuple[tuple[Union[str, int], ...], Sequence
     elif isinstance(e, m.Plan):
         for si, section in enumerate(e.sections):
             yield ("sections", si, "fields"), section.fields
+    elif isinstance(e, m.Evaluation):
+        yield ("comments",), e.comments
+
+
+def _evaluation_rules(item: _Item, e: m.Evaluation) -> list[Problem]:
+    out: list[Problem] = []
+    if not e.reactions:
+        out.append(item.problem("an evaluation needs at least one reaction item",
+                                "add items such as {id: useful, label: The workshop was useful for my work.}",
+                                "reactions"))
+    ids = [r.id for r in e.reactions]
+    for ri, rid in enumerate(ids):
+        if not SLUG.match(rid):
+            out.append(item.problem(f"'{rid}' is not a valid id", "use lower-case letters, digits and hyphens",
+                                    "reactions", ri, "id"))
+        if rid in ids[:ri]:
+            out.append(item.problem(f"duplicate reaction id '{rid}'", "give each reaction item a unique id",
+                                    "reactions", ri, "id"))
+    if not e.comments:
+        out.append(item.problem("an evaluation needs at least one free-text question",
+                                "add questions under 'comments:', e.g. {id: best, label: What helped most?}",
+                                "comments"))
+    for name in ("agreement", "confidence"):
+        labels = getattr(e, name)
+        if not 3 <= len(labels) <= 7 or not all(label.strip() for label in labels):
+            out.append(item.problem(f"'{name}' must list 3 to 7 non-empty labels, lowest first",
+                                    "leave it out for the default 5-point scale", name))
+    for ci, comment in enumerate(e.comments):
+        if not SLUG.match(comment.id):
+            out.append(item.problem(f"'{comment.id}' is not a valid id",
+                                    "use lower-case letters, digits and hyphens", "comments", ci, "id"))
+    return out
+
+
+def _evaluation_links(
+    item: _Item, e: m.Evaluation, by_exercise: dict[str, _Item], evaluations: dict[str, _Item]
+) -> list[Problem]:
+    """One evaluation per workshop; its knowledge check is a quiz of the same workshop."""
+    out: list[Problem] = []
+    first = evaluations.setdefault(e.workshop, item)
+    if first is not item:
+        out.append(item.problem(
+            f"workshop '{e.workshop}' already has an evaluation, '{first.obj.id}' "
+            f"({first.file.shown}:{first.line()})",
+            "keep one evaluation per workshop: the cohort report reads its responses", "id",
+        ))
+    if not e.knowledge_check:
+        return out
+    target = by_exercise.get(e.knowledge_check)
+    quizzes = sorted(i.obj.id for i in by_exercise.values()
+                     if isinstance(i.obj, m.Quiz) and i.obj.workshop == e.workshop)
+    hint = ("use one of: " + ", ".join(quizzes)) if quizzes else "add a quiz to this workshop"
+    hint += ", or leave knowledge_check out"
+    if target is None:
+        out.append(item.problem(f"knowledge check '{e.knowledge_check}' is not an exercise", hint,
+                                "knowledge_check"))
+    elif not isinstance(target.obj, m.Quiz):
+        out.append(item.problem(f"knowledge check '{e.knowledge_check}' is a {target.obj.kind}, not a quiz", hint,
+                                "knowledge_check"))
+    elif target.obj.workshop != e.workshop:
+        out.append(item.problem(
+            f"knowledge check '{e.knowledge_check}' belongs to workshop '{target.obj.workshop}', "
+            f"not '{e.workshop}'", hint, "knowledge_check"))
+    return out
 
 
 def _scenario_rules(item: _Item, e: m.Scenario) -> list[Problem]:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Sequence
 
 from pvkit import __version__
+from pvkit.atomic import write_atomic
 from pvkit.cohort import CohortFile
 from pvkit.content.models import Kit
 from pvkit.errors import PvkitError
@@ -96,21 +97,6 @@ class BuildResult:
     def exit_code(self) -> int:
         """0 when everything was built, 1 when something failed."""
         return 1 if self.failures else 0
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that the file appears only when complete."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # --------------------------------------------------------------------------
