@@ -19,7 +19,7 @@ import nbformat
 import pytest
 
 from pvkit.kitfolder import load_kit
-from tests.browser.conftest import run_all_cells, copy_kit, new_page
+from tests.browser.conftest import copy_kit, new_page, run_all_cells
 from tests.conftest import FIXTURES
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

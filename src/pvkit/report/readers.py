@@ -34,7 +34,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Union
 
-from pvkit.report.response import SCHEMA_KEY, EvaluationForm, Response, ResponseError, check_response
+from pvkit.report.response import (
+    SCHEMA_KEY,
+    EvaluationForm,
+    Response,
+    ResponseError,
+    check_response,
+)
 
 __all__ = ["MAX_FILE_BYTES", "ReadResult", "Skipped", "read_responses", "response_paths"]
 

@@ -29,6 +29,7 @@ KIND_MODULES = {
     "practice": "pvkit.widgets.practice",
     "plan": "pvkit.widgets.plan",
     "timer": "pvkit.widgets.timer",
+    "evaluation": "pvkit.widgets.evaluation",
 }
 
 
