@@ -74,6 +74,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, default=Path("links"), metavar="DIR",
                    help="folder for the QR code SVG files (default: links/)")
 
+    p = sub.add_parser("present", parents=[common], help="serve a workbook with Voila (code hidden, widgets live)")
+    p.add_argument("workshop", metavar="WORKSHOP-ID")
+    p.add_argument("--audience", choices=["facilitator", "learner"], default="facilitator",
+                   help="facilitator: everything; learner: no facilitator cells or notes (default: facilitator)")
+    p.add_argument("--large-text", action="store_true", help="larger text and controls, for projectors")
+    p.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default: 8866)")
+    p.add_argument("--token", default=None, help="access token (default: a new random one)")
+
     p = sub.add_parser("new-cohort", parents=[common], help="write a commented cohort file to fill in")
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
@@ -244,7 +252,35 @@ def _links(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _present(args: argparse.Namespace, out: TextIO) -> int:
+    import shutil
+    import tempfile
+
+    from pvkit.kitfolder import load_kit
+    from pvkit.present import prepare, serve
+
+    root = _root(args)
+    kit = load_kit(root)
+    folder = Path(tempfile.mkdtemp(prefix="pvkit-present-"))
+    process = None
+    try:
+        notebook = prepare(root, kit, args.workshop, args.audience, args.large_text, folder)
+        presentation, process = serve(notebook, args.port, args.token)
+        print(f"presenting {args.workshop} ({args.audience}) at {presentation.url}\n"
+              "  press Ctrl-C to stop", file=out, flush=True)
+        return process.wait()
+    finally:
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except Exception:  # noqa: BLE001 - still running: stop it hard
+                process.kill()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+    "present": _present,
     "release": _release,
     "links": _links,
     "handouts": _handouts,

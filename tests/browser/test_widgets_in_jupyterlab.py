@@ -258,11 +258,7 @@ def test_personal_answers_stay_in_the_served_folder(page, jupyterlab):
     folder = jupyterlab[2]
     checkin = page.locator(".pv-checkin")
     checkin.get_by_label("Play: a blend \u2014 Energy with connection.").check()
-    handle = checkin.locator(".noUi-handle")  # the intensity slider, moved with the keyboard
-    handle.focus()
-    handle.press("ArrowRight")
-    handle.press("ArrowRight")
-    expect(checkin.locator(".widget-readout")).to_have_text("2")
+    checkin.get_by_label("How strongly").select_option("2")
 
     page.locator(".pv-reflection").get_by_label("What will you try next week?").fill("Pause before I answer.")
     page.locator(".pv-plan").get_by_label("What will you try?").fill("Greet people by name.")

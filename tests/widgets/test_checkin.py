@@ -40,7 +40,7 @@ def test_states_are_labelled_choices_with_blended_last(session):
 def test_slider_runs_to_scale_max_with_its_words(session):
     """The intensity slider runs 0..scale_max and says what the ends mean."""
     c = checkin_face.live(session.kit.exercise(ID), session)
-    assert (c.slider.min, c.slider.max, c.slider.description) == (0, 5, "How strongly")
+    assert (c.slider.options[0], c.slider.options[-1], c.slider.description) == (0, 5, "How strongly")
     words = c.slider.tooltip + " ".join(getattr(x, "value", "") for x in c.children[3].children[1:])
     assert "0 = a little" in words and "5 = a lot" in words
 

@@ -56,8 +56,10 @@ class CheckinWidget(PersonalWidget):
                                     value=None, description="My state now", style=_INITIAL,
                                     layout=w.Layout(width="auto"))
         top = checkin.scale_max
-        self.slider = w.IntSlider(value=0, min=0, max=top, description="How strongly", style=_INITIAL,
-                                  tooltip=f"0 = {checkin.scale_low}, {top} = {checkin.scale_high}")
+        # A labelled drop-down, not a slider: ipywidgets' slider handle has no accessible name (axe-core).
+        self.slider = w.Dropdown(options=list(range(top + 1)), value=0, description="How strongly",
+                                 style=_INITIAL, layout=w.Layout(width="auto"),
+                                 tooltip=f"0 = {checkin.scale_low}, {top} = {checkin.scale_high}")
         scale = w.HBox([self.slider, w.Label(f"(0 = {checkin.scale_low}, {top} = {checkin.scale_high})")],
                        layout=w.Layout(flex_flow="row wrap", align_items="center"))
         private = w.HTML(f'<p class="pv-private" role="note"><strong>{esc(PRIVATE)}</strong></p>')
@@ -84,7 +86,7 @@ class CheckinWidget(PersonalWidget):
         self.radio.value = state if state in {s.id for s in self.states} else None
         intensity = answers.get("intensity")
         ok = isinstance(intensity, int) and not isinstance(intensity, bool)
-        self.slider.value = min(max(intensity, 0), self.slider.max) if ok else 0
+        self.slider.value = min(max(intensity, 0), self.exercise.scale_max) if ok else 0
 
     def choose(self, state_id: Optional[str], intensity: int = 0) -> None:
         """Choose a state and an intensity (for tests and scripts)."""

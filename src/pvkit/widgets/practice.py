@@ -120,11 +120,13 @@ class PracticeWidget(w.VBox):
         self.session = session
         self.running = False
         cite = session.cite if session is not None else None
-        slider = {"min": 1.0, "step": 0.5, "readout_format": ".1f", "style": {"description_width": "initial"}}
-        self.inhale = w.FloatSlider(value=practice.inhale, max=max(10.0, practice.inhale),
-                                    description="Breathe in (seconds)", **slider)
-        self.exhale = w.FloatSlider(value=practice.exhale, max=max(10.0, practice.exhale),
-                                    description="Breathe out (seconds)", **slider)
+        # Labelled number boxes, not sliders: ipywidgets' slider handle has no accessible name (axe-core).
+        number = {"min": 1.0, "step": 0.5, "style": {"description_width": "initial"},
+                  "layout": w.Layout(width="16em")}
+        self.inhale = w.BoundedFloatText(value=practice.inhale, max=max(10.0, practice.inhale),
+                                         description="Breathe in (seconds)", **number)
+        self.exhale = w.BoundedFloatText(value=practice.exhale, max=max(10.0, practice.exhale),
+                                         description="Breathe out (seconds)", **number)
         self.start_button = w.Button(description="Start", icon="play", button_style="primary")
         self.stop_button = w.Button(description="Stop", icon="stop", disabled=True)
         self.pacer = w.HTML(still_html("Ready"))
