@@ -34,3 +34,20 @@ def test_live_path_imports_no_build_tools(kit_dir: Path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO).stdout
     assert out.strip() == f"{len(load_kit(kit_dir).exercises)} []"
+
+
+def test_workbook_api_imports_only_the_learner_runtime(kit_dir: Path, tmp_path: Path):
+    """setup() and show() from a bundle import no build-time package (they also run under Pyodide)."""
+    path = tmp_path / "pvkit-content.json"
+    path.write_text(bundle.dumps(load_kit(kit_dir)))
+    code = (
+        "import sys, pvkit\n"
+        "pvkit.setup(workshop='mini')\n"
+        "for e in pvkit.current().kit.exercises: pvkit.show(e.id)\n"
+        "bad = [m for m in ('pydantic', 'ruamel', 'yaml', 'papermill', 'nbconvert', 'matplotlib', 'jinja2',"
+        " 'weasyprint', 'rich', 'nbformat') if m in sys.modules]\n"
+        "print(bad)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path,
+                         env={**__import__("os").environ, "PVKIT_ANSWERS_DIR": str(tmp_path)}).stdout
+    assert out.strip().splitlines()[-1] == "[]"
