@@ -8,11 +8,14 @@ every nbconvert exporter does), so one executed notebook feeds both variants.
 from __future__ import annotations
 
 import copy
+import re
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from nbconvert.exporters import HTMLExporter
+from nbconvert.exporters import HTMLExporter, TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from traitlets import Dict, Enum, default
 
 from pvkit import __version__
@@ -20,6 +23,7 @@ from pvkit.handouts.preprocessors import variant_preprocessors
 
 __all__ = ["FacilitatorHandoutExporter", "HandoutExporter", "LearnerHandoutExporter", "handout_css"]
 
+_IMG_WITHOUT_ALT = re.compile(r"<img(?![^>]*\balt=)[^>]*>")
 TEMPLATES = Path(str(files("pvkit.handouts") / "templates"))
 KIND_LABELS = {"learner": "Learner handout", "facilitator": "Facilitator guide"}
 
@@ -73,7 +77,18 @@ class HandoutExporter(HTMLExporter):
         resources["pvkit"] = context
         for preprocessor in variant_preprocessors(self.variant, context.get("citation_labels", {})):
             nb, resources = preprocessor(nb, resources)
-        return super().from_notebook_node(nb, resources, **kw)
+        # HTMLExporter.from_notebook_node re-parses the page with BeautifulSoup to add alt text and
+        # tabindex to notebook cells, about half of the export time.  Handouts have no notebook
+        # chrome to focus, and pvkit writes alt text itself, so register its filters and render
+        # with TemplateExporter directly.
+        self.register_filter("highlight_code", self.filters.get("highlight_code", Highlight2HTML(parent=self)))
+        self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+            notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+        html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        missing = _IMG_WITHOUT_ALT.findall(html)
+        if missing:
+            raise ValueError(f"{len(missing)} image(s) in the handout have no alt text: {missing[0][:120]}")
+        return html, resources
 
 
 def _default_context(nb: Any, variant: str) -> dict[str, Any]:
