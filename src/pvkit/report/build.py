@@ -84,11 +84,10 @@ def write_reports(
                           agency=cohort.cohort.agency, paper=cohort.cohort.paper, skipped=skipped)
         started = time.perf_counter()
         html = render_html(summary, info, kit)
-        outputs = [("html", lambda: html.encode("utf-8")), ("pdf", lambda: html_to_pdf(html))]
-        for fmt, make in outputs:
+        for fmt in REPORT_FORMATS:
             if fmt not in formats:
                 continue
-            data = make()
+            data = html.encode("utf-8") if fmt == "html" else html_to_pdf(html)
             path = report_path(out_dir, cohort, workshop, fmt)
             write_atomic(path, data)
             entry = ReportFile(workshop, fmt, path, len(data), round(time.perf_counter() - started, 3))

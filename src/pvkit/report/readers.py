@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Union
 
 from pvkit.report.response import (
+    RESPONSE_SCHEMA,
     SCHEMA_KEY,
     EvaluationForm,
     Response,
@@ -76,7 +77,7 @@ class ReadResult:
             self.skipped.append(Skipped(source, "; ".join(outcome.problems)))
             return
         if outcome.response_id:
-            for seen, where in zip(self.responses, self.sources):
+            for seen, where in zip(self.responses, self.sources, strict=True):
                 if seen.workshop == outcome.workshop and seen.response_id == outcome.response_id:
                     self.skipped.append(Skipped(source, f"the same response as {where} (sent twice); "
                                                         "counted once"))
@@ -175,7 +176,7 @@ def _read_csv(text: str, shown: str, forms: Mapping[str, EvaluationForm], result
             result.add(where, ResponseError([f"row {number} has more cells than the header has columns"]))
             continue
         try:
-            data = _row_to_response(dict(zip(header, row)), forms)
+            data = _row_to_response(dict(zip(header, row, strict=False)), forms)  # short rows: empty cells
             result.add(where, check_response(data, forms))
         except ResponseError as exc:
             result.add(where, exc)
@@ -211,7 +212,7 @@ def _row_to_response(row: Mapping[str, str], forms: Mapping[str, EvaluationForm]
 
     workshop = row.get("workshop", "").strip()
     form = forms.get(workshop)
-    data: dict[str, Any] = {SCHEMA_KEY: 1, "workshop": workshop}
+    data: dict[str, Any] = {SCHEMA_KEY: RESPONSE_SCHEMA, "workshop": workshop}
     if form is not None:
         e = form.evaluation
         data["scales"] = {"agreement": len(e.agreement), "confidence": len(e.confidence)}

@@ -8,7 +8,6 @@ the same responses give byte-identical HTML.
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any, Optional
@@ -42,13 +41,8 @@ def _environment() -> Any:
                        keep_trailing_newline=True)
 
 
-def _wrap(text: str, width: int = 34) -> str:
-    """A chart label: at most 90 characters, on lines of ``width``."""
-    return "\n".join(textwrap.wrap(textwrap.shorten(text, 90, placeholder="..."), width))
-
-
 def _reaction_chart(summary: EvaluationSummary) -> Optional[Chart]:
-    bars = [Bar(_wrap(r.label), r.counts, r.mean) for r in summary.reactions if not r.suppressed]
+    bars = [Bar(r.label, r.counts, r.mean) for r in summary.reactions if not r.suppressed]
     if not bars:
         return None
     return stacked_chart("Reaction", bars, summary.form.evaluation.agreement)
@@ -58,9 +52,8 @@ def _modules(summary: EvaluationSummary) -> list[dict[str, Any]]:
     levels = summary.form.evaluation.confidence
     out: list[dict[str, Any]] = []
     for o in summary.objectives:
-        module = o.objective.module
-        if not out or out[-1]["id"] != module.id:
-            out.append({"id": module.id, "title": module.title, "objectives": [], "bars": []})
+        if not out or out[-1]["id"] != o.objective.module.id:
+            out.append({"id": o.objective.module.id, "title": o.objective.module.title, "objectives": [], "bars": []})
         number = int(o.objective.id.rsplit(".", 1)[1])
         out[-1]["objectives"].append({
             "number": number, "text": o.objective.text, "n": o.n, "suppressed": o.suppressed,
@@ -70,9 +63,9 @@ def _modules(summary: EvaluationSummary) -> list[dict[str, Any]]:
         if not o.suppressed:
             out[-1]["bars"] += [Bar(f"{number} before", o.before_counts, o.before_mean),
                                 Bar(f"{number} now", o.now_counts, o.now_mean)]
-    for module in out:
-        bars = module.pop("bars")
-        module["chart"] = stacked_chart(f"Confidence: {module['title']}", bars, levels) if bars else None
+    for part in out:
+        bars = part.pop("bars")
+        part["chart"] = stacked_chart(f"Confidence: {part['title']}", bars, levels) if bars else None
     return out
 
 

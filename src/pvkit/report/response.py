@@ -260,7 +260,8 @@ def check_response(data: Any, forms: Mapping[str, EvaluationForm]) -> Response:
                     problems.append(_unknown_key(str(key), ["quiz", "score", "out_of"], "knowledge_check"))
             if kc.get("quiz", e.knowledge_check) != e.knowledge_check:
                 problems.append(f"knowledge_check.quiz: {kc['quiz']!r} is not '{e.knowledge_check}'")
-            score, out_of = kc.get("score"), kc.get("out_of")
+            score: Any = kc.get("score")
+            out_of: Any = kc.get("out_of")
             if out_of != form.quiz_questions:
                 problems.append(f"knowledge_check.out_of: {out_of!r}, but the quiz has {form.quiz_questions} questions")
             elif not (_is_int(score) and 0 <= score <= out_of):

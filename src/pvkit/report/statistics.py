@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import random
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
 from pvkit.content.models import Objective
 from pvkit.report.response import EvaluationForm, Response
@@ -124,9 +124,9 @@ class EvaluationSummary:
     @property
     def suppressed(self) -> int:
         """How many groups were suppressed."""
-        groups = [*self.reactions, *self.objectives, *self.comments]
+        groups: list[Any] = [*self.reactions, *self.objectives, *self.comments]
         if self.knowledge is not None:
-            groups.append(self.knowledge)  # type: ignore[arg-type]
+            groups.append(self.knowledge)
         return sum(1 for g in groups if g.suppressed)
 
 

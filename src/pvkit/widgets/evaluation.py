@@ -16,6 +16,7 @@ Stdlib and ipywidgets only: this runs under Pyodide too.
 
 from __future__ import annotations
 
+import base64
 from typing import Any, Optional
 
 import ipywidgets as w
@@ -23,7 +24,7 @@ import ipywidgets as w
 from pvkit.content.models import Evaluation, Objective
 from pvkit.report.response import new_response_id, response_json
 from pvkit.widgets import Static
-from pvkit.widgets.answers_bar import PersonalWidget, _download_link, header, text_of
+from pvkit.widgets.answers_bar import PersonalWidget, header, text_of
 from pvkit.widgets.html import esc, inline
 from pvkit.widgets.reflection import field_box, field_static
 
@@ -33,6 +34,9 @@ BOX = "\u2610"  # a box to tick on paper
 ANONYMOUS = ("Anonymous: this form asks for no name, and the response file holds no name and nothing about "
              "your computer. Only the file you choose to send is shared.")
 _INITIAL = {"description_width": "initial"}
+#: The download is the point of the form: make it look like the action it is.
+_LINK_STYLE = ("display:inline-block;padding:0.35em 0.9em;border:2px solid #1d4f7a;border-radius:4px;"
+               "color:#1d4f7a;font-weight:bold;text-decoration:underline")
 
 
 def objectives_of(evaluation: Evaluation, session: Any) -> tuple[Objective, ...]:
@@ -42,9 +46,15 @@ def objectives_of(evaluation: Evaluation, session: Any) -> tuple[Objective, ...]
     return evaluation.objectives(session.workshop, tuple(session.modules))
 
 
-def _rating(value: Any, top: int) -> Optional[int]:
-    ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= top
-    return value if ok else None
+def _rating(value: Any, top: int, low: int = 1) -> Optional[int]:
+    """``value`` if it is a whole number from ``low`` to ``top``, else ``None`` (a loaded file may hold anything)."""
+    ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= top
+    return int(value) if ok else None
+
+
+def _mapping(answers: dict[str, Any], key: str) -> dict[str, Any]:
+    value = answers.get(key)
+    return value if isinstance(value, dict) else {}
 
 
 def _choices(labels: tuple[str, ...]) -> list[tuple[str, Optional[int]]]:
@@ -86,7 +96,7 @@ class EvaluationWidget(PersonalWidget):
                                         tooltip=f"Now: {o.text}", style=_INITIAL, layout=layout)
             objective_rows.append(w.VBox([
                 w.HTML(f'<p class="pv-objective"><strong>{esc(number)}.</strong> {inline(o.text, cite)}</p>'),
-                w.HBox([self.before[o.id], self.now[o.id]], layout=w.Layout(flex_flow="row wrap", gap="0 1.5em")),
+                w.HBox([self.before[o.id], self.now[o.id]], layout=w.Layout(flex_flow="row wrap")),
             ]))
         self.comments: dict[str, w.Textarea] = {}
         comment_boxes = []
@@ -104,14 +114,14 @@ class EvaluationWidget(PersonalWidget):
 
         body: list[w.Widget] = [
             w.HTML(f'<p class="pv-private" role="note"><strong>{esc(ANONYMOUS)}</strong></p>'),
-            w.HTML("<h4>1. The workshop</h4>"), *self.reactions.values(),
-            w.HTML("<h4>2. Your confidence in each objective</h4><p>For each objective: how confident were you "
+            w.HTML("<h4>The workshop</h4>"), *self.reactions.values(),
+            w.HTML("<h4>Your confidence in each objective</h4><p>For each objective: how confident were you "
                    "<em>before today</em> (looking back), and how confident are you <em>now</em>?</p>"),
             *objective_rows,
         ]
         if evaluation.knowledge_check:
-            body += [w.HTML("<h4>3. Knowledge check</h4>"), self.score_note, self.include_score]
-        body += [w.HTML(f"<h4>{4 if evaluation.knowledge_check else 3}. Comments</h4>"), *comment_boxes]
+            body += [w.HTML("<h4>Knowledge check</h4>"), self.score_note, self.include_score]
+        body += [w.HTML("<h4>Comments</h4>"), *comment_boxes]
         response = w.VBox([
             w.HTML("<h4>Send your response</h4><p>Download your response file and send it as your facilitator "
                    "asks (for example, to a shared folder). It holds only the answers above.</p>"),
@@ -147,10 +157,10 @@ class EvaluationWidget(PersonalWidget):
         for key, (controls, top) in {"reactions": (self.reactions, len(self.evaluation.agreement)),
                                      "before": (self.before, len(self.evaluation.confidence)),
                                      "now": (self.now, len(self.evaluation.confidence))}.items():
-            saved = answers.get(key) if isinstance(answers.get(key), dict) else {}
+            saved = _mapping(answers, key)
             for item_id, control in controls.items():
                 _show(control, _rating(saved.get(item_id), top))
-        texts = answers.get("comments") if isinstance(answers.get("comments"), dict) else {}
+        texts = _mapping(answers, "comments")
         for key, area in self.comments.items():
             area.value = text_of(texts.get(key))
         include = answers.get("include_score")
@@ -162,10 +172,10 @@ class EvaluationWidget(PersonalWidget):
         if not self.evaluation.knowledge_check:
             return None
         saved = self.store.get(self.evaluation.knowledge_check)
-        score, out_of = saved.get("score"), saved.get("out_of")
-        if all(isinstance(v, int) and not isinstance(v, bool) for v in (score, out_of)) and 0 <= score <= out_of:
-            return {"score": score, "out_of": out_of}
-        return None
+        score, out_of = _rating(saved.get("score"), 10_000, low=0), _rating(saved.get("out_of"), 10_000)
+        if score is None or out_of is None or score > out_of:
+            return None
+        return {"score": score, "out_of": out_of}
 
     def response_text(self) -> str:
         """The anonymous response file as it would be downloaded now."""
@@ -188,10 +198,10 @@ class EvaluationWidget(PersonalWidget):
         else:
             self.score_note.value = (f"<p>Your knowledge-check score: <strong>{score['score']} of "
                                      f"{score['out_of']}</strong>. Untick the box to leave it out.</p>")
-        self.link.value = ('<p class="pv-downloads">'
-                           + _download_link("Download my anonymous response file (JSON)", self.file_name,
-                                            "application/json", self.response_text())
-                           + "</p>")
+        data = base64.b64encode(self.response_text().encode("utf-8")).decode("ascii")
+        self.link.value = (f'<p class="pv-downloads"><a class="pv-download pv-eval-download" '
+                           f'download="{esc(self.file_name)}" href="data:application/json;charset=utf-8;base64,{data}" '
+                           f'style="{_LINK_STYLE}">\u2b07 Download my anonymous response file (JSON)</a></p>')
 
     # -- for tests and scripts ---------------------------------------------------------
     def rate(self, item_id: str, value: Optional[int]) -> None:
@@ -223,11 +233,13 @@ def static(evaluation: Evaluation, session: Any) -> Static:
     cite = session.cite if session is not None else None
     e = evaluation
     ticks = "".join(f'<td class="pv-tick" style="text-align:center">{BOX}</td>' for _ in e.agreement)
-    reaction_rows = "".join(f'<tr><th scope="row" style="text-align:left">{inline(r.label, cite)}</th>{ticks}</tr>'
+    reaction_rows = "".join(f'<tr><th scope="row" style="text-align:left;font-weight:normal">{inline(r.label, cite)}'
+                            f"</th>{ticks}</tr>"
                             for r in e.reactions)
     reactions = (f'<table class="pv-eval-reactions"><thead><tr><th scope="col">Tick one box per line</th>'
                  f"{_scale_head(e.agreement)}</tr></thead><tbody>{reaction_rows}</tbody></table>")
     numbers = " ".join(str(i) for i in range(1, len(e.confidence) + 1))
+    circle = f'<td style="white-space:nowrap;word-spacing:0.7em">{numbers}</td>'
     scale_words = "; ".join(f"{i} = {esc(label)}" for i, label in enumerate(e.confidence, start=1))
     parts = []
     module_id = None
@@ -238,12 +250,13 @@ def static(evaluation: Evaluation, session: Any) -> Static:
                 parts.append("".join(rows) + "</tbody></table>")
                 rows = []
             module_id = o.module.id
-            rows.append(f'<h5 class="pv-eval-module">{esc(o.module.title)}</h5><table class="pv-eval-objectives">'
-                        '<thead><tr><th scope="col">Objective</th><th scope="col">Before today (circle one)</th>'
-                        '<th scope="col">Now (circle one)</th></tr></thead><tbody>')
-        rows.append(f'<tr><th scope="row" style="text-align:left">{inline(o.text, cite)} '
-                    f'<small class="pv-code">({esc(o.id)})</small></th>'
-                    f'<td style="white-space:nowrap">{numbers}</td><td style="white-space:nowrap">{numbers}</td></tr>')
+            rows.append(f'<h5 class="pv-eval-module">{esc(o.module.title)}</h5>'
+                        '<table class="pv-eval-objectives" style="width:100%"><thead><tr><th scope="col">Objective</th>'
+                        '<th scope="col" style="width:8.5em">Before today (circle one)</th>'
+                        '<th scope="col" style="width:8.5em">Now (circle one)</th></tr></thead><tbody>')
+        rows.append(f'<tr><th scope="row" style="text-align:left;font-weight:normal">{inline(o.text, cite)} '
+                    f'<small class="pv-code" style="color:#555">({esc(o.id)})</small></th>'
+                    f"{circle}{circle}</tr>")
     if rows:
         parts.append("".join(rows) + "</tbody></table>")
     section = 3
