@@ -85,3 +85,14 @@ def test_links_usage_errors(run_cli, args, message):
     """A missing or malformed repository is a usage error with a hint."""
     result = run_cli("links", "--root", str(REPO), *args)
     assert result.code == 2 and message in result.err and "How to fix" in result.err
+
+
+def test_committed_learner_release_is_current(tmp_path: Path):
+    """learner/ in the repository (what JupyterHub links pull) matches what pvkit release writes now."""
+    from pvkit.release import release
+
+    fresh = release(REPO, load_kit(REPO), tmp_path / "learner")
+    for path in (*fresh.notebooks, fresh.bundle):
+        committed = REPO / "learner" / path.name
+        assert committed.exists() and committed.read_bytes() == path.read_bytes(), (
+            f"learner/{path.name} is out of date: run 'pvkit release' and commit learner/")
