@@ -10,13 +10,23 @@ from pvkit import live
 
 
 @pytest.fixture
-def session(kit_dir: Path, tmp_path: Path, monkeypatch):
-    """A live learner session on the test kit; answers go to a temporary folder."""
+def live_session(kit_dir: Path, tmp_path: Path, monkeypatch):
+    """Make a live session on the test kit for an audience; its answers go to a temporary folder."""
     monkeypatch.chdir(kit_dir)
-    answers = tmp_path / "answers"
-    answers.mkdir()
-    live.setup(workshop="mini", render="live", audience="learner", answers_dir=str(answers))
-    return live.current()
+
+    def make(audience: str = "learner"):
+        answers = tmp_path / f"answers-{audience}"
+        answers.mkdir(exist_ok=True)
+        live.setup(workshop="mini", render="live", audience=audience, answers_dir=str(answers))
+        return live.current()
+
+    return make
+
+
+@pytest.fixture
+def session(live_session):
+    """A live learner session on the test kit; answers go to a temporary folder."""
+    return live_session("learner")
 
 
 @pytest.fixture

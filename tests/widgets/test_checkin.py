@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from pvkit import live
 from pvkit.widgets import checkin as checkin_face
 from tests.widgets.test_answers_bar import downloads, fresh_session
 
@@ -16,13 +15,9 @@ ID = "checkin-now"
 
 
 @pytest.fixture
-def facilitator_session(kit_dir: Path, tmp_path: Path, monkeypatch):
+def facilitator_session(live_session):
     """A live facilitator session on the test kit; answers go to a temporary folder."""
-    monkeypatch.chdir(kit_dir)
-    folder = tmp_path / "facilitator"
-    folder.mkdir()
-    live.setup(workshop="mini", render="live", audience="facilitator", answers_dir=str(folder))
-    return live.current()
+    return live_session("facilitator")
 
 
 def saved(session) -> dict:
