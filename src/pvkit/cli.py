@@ -67,8 +67,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, default=Path("learner"), metavar="DIR",
                    help="output folder (default: learner/)")
 
+    p = sub.add_parser("lite", parents=[common],
+                       help="build an offline JupyterLite site of the learner workbooks (no server needed)")
+    p.add_argument("-o", "--output", type=Path, default=Path("lite"), metavar="DIR",
+                   help="output folder, replaced if it exists (default: lite/)")
+
     p = sub.add_parser("links", parents=[common], help="Binder and JupyterHub links, with QR codes, for learners")
     p.add_argument("--repo", metavar="OWNER/NAME", help="the GitHub repository the kit is published from")
+    p.add_argument("--lite", metavar="URL", help="where a site built by 'pvkit lite' is hosted")
     p.add_argument("--ref", default="main", help="branch or tag (default: main)")
     p.add_argument("--hub", metavar="URL", help="your JupyterHub, for nbgitpuller links")
     p.add_argument("-o", "--output", type=Path, default=Path("links"), metavar="DIR",
@@ -237,15 +243,25 @@ def _release(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _lite(args: argparse.Namespace, out: TextIO) -> int:
+    from pvkit.kitfolder import validate_kit
+    from pvkit.lite import build_lite, lite_summary
+
+    root = _root(args)
+    report = validate_kit(root)  # like a release, the site is built only from content that validates
+    print(lite_summary(build_lite(root, report.kit, args.output)), file=out)
+    return 0
+
+
 def _links(args: argparse.Namespace, out: TextIO) -> int:
     from pvkit.kitfolder import load_kit
     from pvkit.links import learner_links, write_qr_codes
 
-    if not args.repo:
-        raise UsageError("pvkit links needs --repo OWNER/NAME\n  How to fix: pass the GitHub repository "
-                         "your copy of the kit is published from, e.g. --repo my-agency/pvkit-kit")
+    if not args.repo and not args.lite:
+        raise UsageError("pvkit links needs --repo OWNER/NAME (or --lite URL)\n  How to fix: pass the GitHub "
+                         "repository your copy of the kit is published from, e.g. --repo my-agency/pvkit-kit")
     kit = load_kit(_root(args))
-    links = learner_links(kit, args.repo, args.ref, args.hub)
+    links = learner_links(kit, args.repo, args.ref, args.hub, lite=args.lite)
     written = write_qr_codes(links, args.output)
     for link, path in zip(links, written, strict=True):
         print(f"{link.label}\n  {link.url}\n  QR code: {path}", file=out)
@@ -282,6 +298,7 @@ def _present(args: argparse.Namespace, out: TextIO) -> int:
 _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "present": _present,
     "release": _release,
+    "lite": _lite,
     "links": _links,
     "handouts": _handouts,
     "demo": _handouts,

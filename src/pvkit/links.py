@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 from urllib.parse import quote, urlencode
 
-__all__ = ["LEARNER_FOLDER", "Link", "binder_url", "hub_url", "learner_links", "qr_svg", "write_qr_codes"]
+__all__ = ["LEARNER_FOLDER", "Link", "binder_url", "hub_url", "learner_links", "lite_url", "qr_svg", "write_qr_codes"]
 
 #: Where ``pvkit release`` puts the learner notebooks in a published kit (Binder's postBuild too).
 LEARNER_FOLDER = "learner"
@@ -62,8 +62,16 @@ def qr_svg(url: str, title: str = "") -> str:
     return buffer.getvalue().decode("utf-8")
 
 
-def learner_links(kit: Any, repo: str, ref: str = "main", hub: Optional[str] = None) -> list[Link]:
-    """Binder (and, with ``hub``, nbgitpuller) links to each workshop's learner notebook."""
+def lite_url(site: str, workshop_id: str) -> str:
+    """Link that opens a workshop's notebook in a JupyterLite site built by ``pvkit lite``."""
+    return f"{site.rstrip('/')}/lab/index.html?" + urlencode({"path": f"{workshop_id}.ipynb"})
+
+
+def learner_links(kit: Any, repo: Optional[str], ref: str = "main", hub: Optional[str] = None,
+                  lite: Optional[str] = None) -> list[Link]:
+    """Binder (with ``hub``, nbgitpuller; with ``lite``, JupyterLite) links to each workshop's learner notebook."""
+    if not repo:
+        return [Link(f"{w.title}: JupyterLite", lite_url(lite, w.id)) for w in kit.workshops] if lite else []
     if not re.match(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", repo):
         from pvkit.errors import UsageError
 
@@ -74,6 +82,8 @@ def learner_links(kit: Any, repo: str, ref: str = "main", hub: Optional[str] = N
         links.append(Link(f"{workshop.title}: Binder", binder_url(repo, ref, path)))
         if hub:
             links.append(Link(f"{workshop.title}: JupyterHub", hub_url(hub, repo, ref, path)))
+        if lite:
+            links.append(Link(f"{workshop.title}: JupyterLite", lite_url(lite, workshop.id)))
     return links
 
 
