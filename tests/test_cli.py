@@ -78,3 +78,10 @@ def test_repository_kit_is_valid(run_cli):
     """The kit in this repository, its workbooks and its demo cohort validate."""
     result = run_cli("validate", "--root", str(REPO), str(REPO / "cohorts" / "demo.yaml"))
     assert result.code == 0, result.err
+
+
+def test_root_before_or_after_the_subcommand(kit_dir: Path, run_cli):
+    """--root works before the subcommand as well as after it."""
+    for args in (("--root", str(kit_dir), "list", "--json"), ("list", "--json", "--root", str(kit_dir))):
+        result = run_cli(*args)
+        assert [w["id"] for w in json.loads(result.out)["workshops"]] == ["mini"]

@@ -28,13 +28,20 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--root", type=Path, default=None, metavar="DIR",
-                        help="the kit folder (default: the current directory or its nearest parent with exercises/)")
-    common.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    def common_options(defaults: bool) -> argparse.ArgumentParser:
+        # Subcommands repeat --root and --debug with suppressed defaults, so that
+        # `pvkit --root DIR validate` and `pvkit validate --root DIR` both work.
+        common = argparse.ArgumentParser(add_help=False)
+        common.add_argument("--root", type=Path, default=None if defaults else argparse.SUPPRESS, metavar="DIR",
+                            help="the kit folder (default: the current directory or its nearest parent "
+                                 "with exercises/)")
+        common.add_argument("--debug", action="store_true", default=False if defaults else argparse.SUPPRESS,
+                            help="show tracebacks for errors")
+        return common
 
+    common = common_options(defaults=False)
     parser = _Parser(prog="pvkit", description="Workbooks, exercises and handouts for Polyvagal Theory workshops.",
-                     parents=[common])
+                     parents=[common_options(defaults=True)])
     parser.add_argument("--version", action="version", version=f"pvkit {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
