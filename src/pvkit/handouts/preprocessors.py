@@ -14,7 +14,7 @@ from typing import Any
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from traitlets import Dict, List, Unicode
 
-from pvkit.content.citations import CITATION
+from pvkit.content.citations import CITATION, citation_keys
 from pvkit.workbooks import FACILITATOR_TAG, LIVE_TAG
 
 __all__ = [
@@ -27,7 +27,6 @@ __all__ = [
     "variant_preprocessors",
 ]
 
-_KEY = re.compile(r"@([A-Za-z0-9][A-Za-z0-9_-]*)")
 PARAMETER_TAGS = ("parameters", "injected-parameters")
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
@@ -94,7 +93,7 @@ class LinkCitations(PvkitPreprocessor):
         return cell, resources
 
     def _link(self, match: re.Match[str]) -> str:
-        keys = _KEY.findall(match.group(0))
+        keys = citation_keys(match.group(0))
         links = [f"[{self.labels.get(k, k)}](#ref-{k})" for k in keys]
         return "(" + "; ".join(links) + ")"
 

@@ -12,6 +12,8 @@ import html
 import re
 from typing import Callable, Iterable, Optional
 
+from pvkit.content.citations import CITATION, citation_keys
+
 __all__ = ["LIVE_STYLE", "esc", "inline", "paragraphs", "citation_label", "CitationLabel"]
 
 #: Styles for live exercises: long option texts, choices and labels wrap instead of
@@ -40,8 +42,6 @@ CitationLabel = Callable[[str], Optional[str]]
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _EM = re.compile(r"(?<![\*\w])\*(?=\S)(.+?)(?<=\S)\*(?![\*\w])")
 _CODE = re.compile(r"`([^`]+)`")
-_CITE = re.compile(r"\[((?:[^\[\]]*?)@[A-Za-z0-9][^\[\]]*)\]")
-_KEY = re.compile(r"@([A-Za-z0-9][A-Za-z0-9_-]*)")
 
 
 def esc(text: object) -> str:
@@ -62,12 +62,12 @@ def inline(text: str, cite: CitationLabel | None = None) -> str:
 
     def cite_group(match: re.Match[str]) -> str:
         links = []
-        for key in _KEY.findall(match.group(1)):
+        for key in citation_keys(match.group(0)):
             label = (cite(key) if cite else None) or key
             links.append(f'<a class="pv-cite" href="#ref-{esc(key)}">{esc(label)}</a>')
         return "(" + "; ".join(links) + ")"
 
-    return _CITE.sub(cite_group, out)
+    return CITATION.sub(cite_group, out)
 
 
 def paragraphs(text: str, cite: CitationLabel | None = None) -> str:
