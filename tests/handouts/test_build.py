@@ -346,3 +346,17 @@ def test_missing_pango_still_builds_html_and_says_what_to_install(tmp_path: Path
     assert (out / "pango-check" / "intro-learner.html").exists()
     assert not (out / "pango-check" / "intro-learner.pdf").exists()
     assert "Traceback" not in proc.stderr
+
+
+def test_a_link_planted_in_the_output_folder_is_not_followed(kit_dir: Path, tmp_path: Path):
+    """A cohort folder that is a symlink to elsewhere is refused; nothing is written outside -o DIR."""
+    write_mini_workbook(kit_dir)
+    kit = load_kit(kit_dir)
+    cohorts = load_cohorts([_cohort(kit_dir, "linked")], kit)
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    (out / "linked").symlink_to(elsewhere, target_is_directory=True)
+    result = build_handouts(cohorts, kit, kit_dir, BuildOptions(out, formats=("html",)))
+    assert result.exit_code == 1 and "outside the output folder" in result.failures[0].error
+    assert list(elsewhere.iterdir()) == []

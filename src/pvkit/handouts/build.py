@@ -251,6 +251,9 @@ def run_job(job: Job, more_to_come: bool = True) -> tuple[list[FileEntry], Optio
     out = job.options.out_dir
     folder = out / job.cohort_id
     files: list[FileEntry] = []
+    escape = _escapes(out, folder, folder / "executed")
+    if escape is not None:
+        return files, Failure(job.cohort_id, job.workshop, escape), 0.0, 0.0
 
     def record(variant: str, fmt: str, path: Path, data: bytes, seconds: float) -> None:
         write_atomic(path, data)
@@ -307,6 +310,16 @@ def run_job(job: Job, more_to_come: bool = True) -> tuple[list[FileEntry], Optio
                 continue
             record(variant, "pdf", folder / f"{job.workshop}-{variant}.pdf", pdf, time.perf_counter() - t1)
     return files, failure, execute_seconds, export_seconds
+
+
+def _escapes(out: Path, *folders: Path) -> Optional[str]:
+    """Why writing into ``folders`` would leave ``out`` (a link planted there), or None."""
+    top = out.resolve()
+    for folder in folders:
+        if folder.is_symlink() or (folder.exists() and not folder.resolve().is_relative_to(top)):
+            return (f"{folder} is a link to {folder.resolve()}, outside the output folder; pvkit writes only "
+                    f"inside {out}. Remove the link, or choose another output folder with -o")
+    return None
 
 
 def _cell_error(job: Job, exc: Any, executed: Path, out: Path) -> str:
