@@ -8,7 +8,6 @@ handout builds) it may come from the YAML files, validated on the spot.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,7 +100,7 @@ _SESSION: Optional[Session] = None
 _KITS: dict[tuple[str, float], Kit] = {}
 
 
-def _load_kit(content: Optional[str]) -> tuple[Kit, Optional[Path]]:
+def _load_kit(content: Optional[str]) -> Kit:
     """Find the content: an explicit bundle, $PVKIT_CONTENT, a bundle here, or a kit folder."""
     candidates = [content, os.environ.get("PVKIT_CONTENT"), BUNDLE_NAME]
     for candidate in candidates:
@@ -110,13 +109,12 @@ def _load_kit(content: Optional[str]) -> tuple[Kit, Optional[Path]]:
             key = (str(path), path.stat().st_mtime)
             if key not in _KITS:
                 _KITS[key] = bundle.loads(path.read_text(encoding="utf-8"))
-            return _KITS[key], None
+            return _KITS[key]
         if candidate and candidate is content:
             raise FileNotFoundError(f"content bundle {candidate} not found")
     from pvkit.kitfolder import find_root, load_kit  # build-time path: YAML + validation
 
-    root = find_root()
-    return load_kit(root), root
+    return load_kit(find_root())
 
 
 def setup(
@@ -156,7 +154,7 @@ def setup(
         raise ValueError(f'render must be "live" or "handout", not {render!r}')
     if audience not in ("learner", "facilitator"):
         raise ValueError(f'audience must be "learner" or "facilitator", not {audience!r}')
-    kit, _ = _load_kit(content)
+    kit = _load_kit(content)
     try:
         ws = kit.workshop(workshop)
     except KeyError:
@@ -323,7 +321,7 @@ def glossary() -> None:
 
 def references() -> None:
     """The sources cited in this workshop's text and exercises."""
-    from pvkit.content.citations import citations_in
+    from pvkit.content.citations import citations_in, strings_in
 
     s = current()
     keys: list[str] = list(s.cited)
@@ -333,7 +331,7 @@ def references() -> None:
             keys += citations_in(text)
     for e in _workshop_exercises(s):
         keys += e.sources
-        keys += citations_in(json.dumps(_texts(e)))
+        keys += [key for _, text in strings_in(e) for key in citations_in(text)]
     refs = []
     for key in dict.fromkeys(keys):
         try:
@@ -346,18 +344,6 @@ def references() -> None:
         f'{" <em>" + esc(r.note) + "</em>" if r.note else ""}</li>' for r in refs
     )
     _display_html(f'<section class="pv-references"><h2>References</h2><ul>{items}</ul></section>')
-
-
-def _texts(obj: Any) -> list[str]:
-    from dataclasses import fields, is_dataclass
-
-    if isinstance(obj, str):
-        return [obj]
-    if isinstance(obj, tuple):
-        return [t for item in obj for t in _texts(item)]
-    if is_dataclass(obj):
-        return [t for f in fields(obj) for t in _texts(getattr(obj, f.name))]
-    return []
 
 
 def term(name: str) -> None:

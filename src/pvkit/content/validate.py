@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence, Union
 
 from pvkit.content import models as m
-from pvkit.content.citations import citations_in
+from pvkit.content.citations import citations_in, strings_in
 from pvkit.content.yamlfile import Loc, YamlFile, field_path, locate, read_yaml, to_plain
 from pvkit.errors import ContentError, Problem
 
@@ -329,18 +329,6 @@ def load_kit(root: Path) -> m.Kit:
 # Pass 2: what no single file can check
 
 
-def _strings(node: Any, loc: tuple[Union[str, int], ...] = ()) -> Iterator[tuple[Loc, str]]:
-    """Every string in a dataclass tree, with its location."""
-    if isinstance(node, str):
-        yield loc, node
-    elif is_dataclass(node):
-        for f in fields(node):
-            yield from _strings(getattr(node, f.name), (*loc, f.name))
-    elif isinstance(node, tuple):
-        for i, value in enumerate(node):
-            yield from _strings(value, (*loc, i))
-
-
 def _cross_check(
     workshops: Sequence[_Item],
     exercises: Sequence[_Item],
@@ -393,7 +381,7 @@ def _cross_check(
                                  *loc, i))
 
     def check_citations(item: _Item) -> None:
-        for loc, text in _strings(item.obj):
+        for loc, text in strings_in(item.obj):
             for key in citations_in(text):
                 if key not in by_reference:
                     add(item.problem(

@@ -16,7 +16,7 @@ from typing import Any
 from nbconvert.exporters import HTMLExporter, TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
-from traitlets import Dict, Enum, default
+from traitlets import Bool, Dict, Enum, default
 
 from pvkit import __version__
 from pvkit.handouts.preprocessors import variant_preprocessors
@@ -51,21 +51,11 @@ class HandoutExporter(HTMLExporter):
     def _extra_template_basedirs_default(self) -> list[str]:
         return [str(TEMPLATES)]
 
-    @default("exclude_input")
-    def _exclude_input_default(self) -> bool:
-        return True
-
-    @default("exclude_input_prompt")
-    def _exclude_input_prompt_default(self) -> bool:
-        return True
-
-    @default("exclude_output_prompt")
-    def _exclude_output_prompt_default(self) -> bool:
-        return True
-
-    @default("exclude_unknown")
-    def _exclude_unknown_default(self) -> bool:
-        return True
+    # Handouts show outputs and Markdown only: no code, no prompts, nothing of unknown type.
+    exclude_input = Bool(True, help="Leave out code input.").tag(config=True)
+    exclude_input_prompt = Bool(True, help="Leave out input prompts.").tag(config=True)
+    exclude_output_prompt = Bool(True, help="Leave out output prompts.").tag(config=True)
+    exclude_unknown = Bool(True, help="Leave out cells of unknown type.").tag(config=True)
 
     def from_notebook_node(self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any) -> tuple[str, dict]:
         nb = copy.deepcopy(nb)
