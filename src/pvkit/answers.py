@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import time
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -69,9 +70,15 @@ class AnswerStore:
     def _write(self) -> None:
         if not self.enabled:
             return
-        tmp = self.path.with_name(f".{self.path.name}.tmp")
-        tmp.write_text(self.to_json(), encoding="utf-8")
-        os.replace(tmp, self.path)
+        # A fresh temporary name (O_EXCL): a link planted at a fixed name cannot redirect the write.
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(self.to_json())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
     # -- the public API ------------------------------------------------------
     def get(self, exercise_id: str) -> dict[str, Any]:
@@ -116,14 +123,26 @@ class AnswerStore:
             ensure_ascii=False, indent=1, sort_keys=True,
         ) + "\n"
 
-    def to_markdown(self, titles: dict[str, str] | None = None) -> str:
-        """All answers as readable Markdown, for the learner to keep."""
-        titles = titles or {}
+    def to_markdown(self, titles: dict[str, str] | None = None,
+                    labels: dict[str, dict[str, str]] | None = None) -> str:
+        """All answers as readable Markdown, for the learner to keep.
+
+        ``titles`` maps exercise ids to headings; ``labels`` maps, per exercise, each answer's key
+        to the question it answers.  Keys without a label are shown as they are saved.
+        """
+        titles, labels = titles or {}, labels or {}
         lines = [f"# My answers: {self.workshop}", ""]
         for exercise_id, answers in self._data.items():
             lines += [f"## {titles.get(exercise_id, exercise_id)}", ""]
+            named = labels.get(exercise_id, {})
             for key, value in answers.items():
-                shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-                lines.append(f"- **{key}**: {shown}" if "\n" not in shown else f"- **{key}**:\n\n{shown}\n")
+                lines += _markdown_item(named.get(key, key), value)
             lines.append("")
         return "\n".join(lines)
+
+
+def _markdown_item(label: str, value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [f"- **{label}**:", *(f"  - {k}: {v}" for k, v in value.items())] if value else []
+    shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    return [f"- **{label}**: {shown}"] if "\n" not in shown else [f"- **{label}**:", "", shown, ""]

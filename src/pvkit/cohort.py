@@ -143,9 +143,11 @@ def load_cohorts(paths: Sequence[Path], kit: Kit) -> list[CohortFile]:
             continue
         plain = to_plain(parsed.root)
         pre = _pre_checks(parsed, plain)
-        problems.extend(pre)
-        # Values the pre-checks refused are replaced by harmless ones, so that every other
-        # mistake in the file is still reported in this run.
+        # Characters that cannot be shown or saved are reported and dropped from ``plain``, so that
+        # every other mistake in the file is still reported in this run.
+        bad_characters = _character_problems(parsed, plain)
+        problems.extend(pre + bad_characters)
+        # Values the pre-checks refused are replaced by harmless ones, for the same reason.
         for problem in pre:
             plain[problem.field] = _STAND_INS[problem.field]
         try:
@@ -154,11 +156,11 @@ def load_cohorts(paths: Sequence[Path], kit: Kit) -> list[CohortFile]:
             allowed = [f for f in Cohort.__dataclass_fields__] + ["after", "minutes", "repo", "ref"]
             problems.extend(schema_problems(exc, parsed, parsed.root, (), "cohort", allowed))
             continue
-        match = _TIME.match(cohort.start)
+        match = _TIME.fullmatch(cohort.start)
         cohort = replace(cohort, start=f"{int(match.group(1)):02d}:{match.group(2)}") if match else cohort
         cohort = replace(cohort, id=cohort.slug)
         problems.extend(_check(parsed, cohort, kit))
-        if not pre:
+        if not pre and not bad_characters:
             loaded.append((CohortFile(Path(path), cohort), parsed))
     seen: dict[str, CohortFile] = {}
     for item, parsed in loaded:
@@ -214,6 +216,51 @@ def _pre_checks(file: YamlFile, plain: dict) -> list[Problem]:
     return out
 
 
+def _bad_character(text: str) -> str | None:
+    """The first character of ``text`` a handout cannot show as typed (controls, lone surrogates), or None."""
+    for char in text:
+        if char in "\t\n":
+            continue
+        if unicodedata.category(char) in ("Cc", "Cs"):
+            return char
+    return None
+
+
+def _character_problems(file: YamlFile, plain: dict) -> list[Problem]:
+    """Refuse text holding control characters or lone surrogates; remove them from ``plain``.
+
+    YAML escapes such as ``"\\0"`` or ``"\\ud800"`` produce them.  A NUL or an escape
+    character cannot be printed, a browser shows it as something else, and a lone surrogate
+    cannot be written as UTF-8, so none of them is passed through to a handout.
+    """
+    out: list[Problem] = []
+
+    def walk(value: object, loc: list[str | int]) -> object:
+        if isinstance(value, str):
+            char = _bad_character(value)
+            if char is None:
+                return value
+            shown = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(loc))
+            out.append(Problem(
+                file.shown,
+                f"{shown or 'the file'} contains the invisible character U+{ord(char):04X}, which a handout "
+                "cannot show",
+                "remove it (it often comes from a copy and paste, or an escape such as \\0 in quotes)",
+                line=locate(file.root, loc),
+                field=shown,
+            ))
+            return "".join(c for c in value if c in "\t\n" or unicodedata.category(c) not in ("Cc", "Cs"))
+        if isinstance(value, tuple):
+            return tuple(walk(v, [*loc, i]) for i, v in enumerate(value))
+        if isinstance(value, dict):
+            return {k: walk(v, [*loc, k]) for k, v in value.items()}
+        return value
+
+    for key in list(plain):
+        plain[key] = walk(plain[key], [key])
+    return out
+
+
 def _check(file: YamlFile, c: Cohort, kit: Kit) -> list[Problem]:
     out: list[Problem] = []
     root = file.root
@@ -227,10 +274,10 @@ def _check(file: YamlFile, c: Cohort, kit: Kit) -> list[Problem]:
     for key in ("name", "agency", "support"):
         if len(getattr(c, key)) > MAX_TEXT:
             add(f"{key} is longer than {MAX_TEXT} characters", "shorten it", key)
-    if c.id is not None and "id" in root and not ID_PATTERN.match(str(root["id"])):
+    if c.id is not None and "id" in root and not ID_PATTERN.fullmatch(str(root["id"])):
         add(f"id {str(root['id'])!r} is not a safe folder name",
             "use 1 to 64 lower-case letters, digits and hyphens, e.g. id: riverside-spring", "id")
-    if not _TIME.match(c.start):
+    if not _TIME.fullmatch(c.start):
         add(f"start {c.start!r} is not a time", 'write it as HH:MM in quotes, e.g. start: "09:30"', "start")
     if not c.workshops:
         add("no workshops listed", "list at least one, e.g. workshops: [intro]", "workshops")
@@ -273,10 +320,10 @@ def _check(file: YamlFile, c: Cohort, kit: Kit) -> list[Problem]:
     for i, name in enumerate(c.facilitators):
         if not name.strip():
             add("a facilitator name is empty", "remove the empty entry", "facilitators", i)
-    if c.binder is not None and not _REPO.match(c.binder.repo):
+    if c.binder is not None and not _REPO.fullmatch(c.binder.repo):
         add(f"binder repo {c.binder.repo!r} is not OWNER/NAME", 'write it like repo: "my-agency/pvkit-kit"',
             "binder", "repo")
-    if c.hub and not _URL.match(c.hub):
+    if c.hub and not _URL.fullmatch(c.hub):
         add(f"hub {c.hub!r} is not a web address", 'write it like hub: "https://hub.example.org"', "hub")
     if c.logo:
         logo = file.path.parent / c.logo
@@ -285,7 +332,41 @@ def _check(file: YamlFile, c: Cohort, kit: Kit) -> list[Problem]:
         elif not logo.is_file():
             add(f"logo file {c.logo!r} was not found next to the cohort file",
                 "give the path relative to the cohort file's folder", "logo")
+        else:
+            problem = _logo_problem(logo)
+            if problem:
+                add(f"logo {c.logo!r} {problem}", "use a .png, .jpg or .svg image file of at most "
+                    f"{MAX_LOGO_BYTES // 1024 // 1024} MB", "logo")
     return out
+
+
+#: Largest logo pvkit embeds in a handout.
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+_LOGO_SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",)}
+
+
+def _logo_problem(path: Path) -> str:
+    """Why the file at ``path`` is not an image of its kind, or ``""``.
+
+    The logo is embedded in every handout, which is shared: a file that only has an image's name
+    (a renamed document, a link to a system file) must not end up in it.
+    """
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(512)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if size > MAX_LOGO_BYTES:
+        return f"is {size:,} bytes, more than pvkit embeds ({MAX_LOGO_BYTES:,})"
+    suffix = path.suffix.lower()
+    if suffix == ".svg":
+        text = head.decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+        ok = text.startswith(("<svg", "<?xml", "<!--", "<!DOCTYPE svg")) and "<svg" in path.read_text(
+            encoding="utf-8", errors="replace")
+    else:
+        ok = head.startswith(_LOGO_SIGNATURES[suffix])
+    return "" if ok else f"is not a {suffix[1:].upper()} image (its content is something else)"
 
 
 NEW_COHORT_TEMPLATE = """\

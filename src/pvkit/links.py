@@ -72,7 +72,7 @@ def learner_links(kit: Any, repo: Optional[str], ref: str = "main", hub: Optiona
     """Binder (with ``hub``, nbgitpuller; with ``lite``, JupyterLite) links to each workshop's learner notebook."""
     if not repo:
         return [Link(f"{w.title}: JupyterLite", lite_url(lite, w.id)) for w in kit.workshops] if lite else []
-    if not re.match(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", repo):
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", repo):
         from pvkit.errors import UsageError
 
         raise UsageError(f"--repo {repo!r} is not OWNER/NAME\n  How to fix: write it like my-agency/pvkit-kit")

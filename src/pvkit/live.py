@@ -267,7 +267,7 @@ def safety() -> None:
         "breath, there is always another way to take part.</li>"
         "<li>Your own answers (check-ins, maps, reflections, plans) stay on your own device. They are "
         "not collected and never appear in a handout.</li></ul>"
-        f'<p><strong>Support:</strong> {inline(s.support_text)}</p>'
+        f'<p><strong>Support:</strong> {esc(s.support_text)}</p>'  # the cohort's words, as typed
     )
     _display_html(_box("safety", "Safety and consent", body, role="note"))
 

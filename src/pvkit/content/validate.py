@@ -361,7 +361,7 @@ def _cross_check(
     by_reference = unique(references, "key", "reference key")
 
     def check_id(item: _Item, value: str, *loc: Union[str, int]) -> None:
-        if not SLUG.match(value):
+        if not SLUG.fullmatch(value):
             add(item.problem(
                 f"'{value}' is not a valid id",
                 "use lower-case letters, digits and single hyphens, e.g. quiz-three-states",
@@ -549,7 +549,7 @@ def _evaluation_rules(item: _Item, e: m.Evaluation) -> list[Problem]:
                                 "reactions"))
     ids = [r.id for r in e.reactions]
     for ri, rid in enumerate(ids):
-        if not SLUG.match(rid):
+        if not SLUG.fullmatch(rid):
             out.append(item.problem(f"'{rid}' is not a valid id", "use lower-case letters, digits and hyphens",
                                     "reactions", ri, "id"))
         if rid in ids[:ri]:
@@ -565,7 +565,7 @@ def _evaluation_rules(item: _Item, e: m.Evaluation) -> list[Problem]:
             out.append(item.problem(f"'{name}' must list 3 to 7 non-empty labels, lowest first",
                                     "leave it out for the default 5-point scale", name))
     for ci, comment in enumerate(e.comments):
-        if not SLUG.match(comment.id):
+        if not SLUG.fullmatch(comment.id):
             out.append(item.problem(f"'{comment.id}' is not a valid id",
                                     "use lower-case letters, digits and hyphens", "comments", ci, "id"))
     return out
