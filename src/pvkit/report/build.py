@@ -10,6 +10,7 @@ from typing import Callable, Optional, Sequence
 from pvkit.atomic import write_atomic
 from pvkit.cohort import CohortFile
 from pvkit.content.models import Kit
+from pvkit.errors import UsageError
 from pvkit.report.readers import ReadResult
 from pvkit.report.render import ReportInfo, render_html
 from pvkit.report.response import EvaluationForm
@@ -50,6 +51,17 @@ def report_path(out_dir: Path, cohort: CohortFile, workshop: str, fmt: str) -> P
     return Path(out_dir) / cohort.cohort.slug / f"{workshop}-evaluation.{fmt}"
 
 
+def _cohort_folder(out_dir: Path, cohort: CohortFile) -> Path:
+    """``DIR/<cohort-id>``, refused if it is a link (planted there) that leads out of ``DIR``."""
+    out_dir = Path(out_dir)
+    folder = out_dir / cohort.cohort.slug
+    if folder.is_symlink() and not folder.resolve().is_relative_to(out_dir.resolve()):
+        raise UsageError(f"{folder} is a link to {folder.resolve()}, outside the output folder; pvkit writes "
+                         f"only inside {out_dir}\n  How to fix: remove the link, or choose another output "
+                         "folder with -o")
+    return folder
+
+
 def _date_text(cohort: CohortFile) -> str:
     date = cohort.cohort.date
     return f"{date:%A} {date.day} {date:%B %Y}"
@@ -73,6 +85,7 @@ def write_reports(
     from pvkit.handouts.pdf import html_to_pdf
 
     written = ReportsWritten()
+    _cohort_folder(out_dir, cohort)
     for workshop, form in cohort_forms(cohort, kit).items():
         mine = [r for r in read.responses if r.workshop == workshop]
         if not mine:
@@ -102,7 +115,7 @@ def write_csv_templates(cohort: CohortFile, kit: Kit, out_dir: Path) -> list[Pat
     """Write the CSV layout's header row for each workshop, to type paper forms into."""
     paths = []
     for workshop, form in cohort_forms(cohort, kit).items():
-        path = Path(out_dir) / cohort.cohort.slug / f"{workshop}-evaluation-template.csv"
+        path = _cohort_folder(out_dir, cohort) / f"{workshop}-evaluation-template.csv"
         columns = form.csv_columns(cohort.cohort.module_ids(kit, workshop))
         write_atomic(path, (",".join(columns) + "\r\n").encode("utf-8"))
         paths.append(path)
