@@ -6,26 +6,78 @@ import json
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from pvkit.kitfolder import load_kit
 from pvkit.links import learner_links
-from pvkit.lite import _LITE_CONFIG, INSTALL_CELL, absolute_urls, lite_notebook
+from pvkit.lite import _LITE_CONFIG, LiteBuildError, absolute_urls, lite_notebook
 from pvkit.release import learner_notebook
 from tests.conftest import REPO
 
 
-def test_lite_notebooks_install_the_runtime_first_and_have_no_facilitator_cells():
+def test_lite_notebooks_are_the_learner_release_on_the_pyodide_kernel():
     for name in ("intro", "advanced"):
-        nb = lite_notebook(learner_notebook(nbformat.read(REPO / "workbooks" / f"{name}.ipynb", as_version=4)))
-        code = [c for c in nb.cells if c.cell_type == "code"]
-        assert code[0].source == INSTALL_CELL
-        assert sum(INSTALL_CELL in c.source for c in nb.cells) == 1
-        assert "parameters" in code[1].metadata.get("tags", [])
+        learner = learner_notebook(nbformat.read(REPO / "workbooks" / f"{name}.ipynb", as_version=4))
+        nb = lite_notebook(learner)
+        assert [c.source for c in nb.cells] == [c.source for c in learner.cells]
         assert not [c for c in nb.cells if "pv-facilitator" in c.metadata.get("tags", [])]
         assert nb.metadata["kernelspec"]["name"] == "python"
+        assert learner.metadata["kernelspec"]["name"] == "python3", "the release itself is unchanged"
         nbformat.validate(nb)
-    committed = nbformat.read(REPO / "workbooks" / "intro.ipynb", as_version=4)
-    assert not any(INSTALL_CELL in c.source for c in committed.cells), "the install cell is lite-only"
+
+
+def test_preload_lists_the_runtime_in_the_lock_and_the_kernel_settings(tmp_path: Path):
+    """Wheels of the site become lock entries (hash, imports, dependencies) and are loaded at kernel start."""
+    import hashlib
+    import zipfile
+
+    from pvkit.lite import PRELOAD, _preload
+
+    def wheel(folder: Path, name: str, version: str, requires: list[str]) -> Path:
+        path = folder / f"{name}-{version}-py3-none-any.whl"
+        meta = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n" + "".join(
+            f"Requires-Dist: {r}\n" for r in requires)
+        with zipfile.ZipFile(path, "w") as zf:
+            zf.writestr(f"{name}/__init__.py", "")
+            zf.writestr(f"{name}-{version}.dist-info/METADATA", meta)
+        return path
+
+    site = tmp_path / "site"
+    kernel = site / "extensions" / "@jupyterlite" / "pyodide-kernel-extension" / "static" / "pypi"
+    for folder in (site / "static" / "pyodide", kernel, site / "pypi"):
+        folder.mkdir(parents=True)
+    lock = {"info": {}, "packages": {n: {"name": n, "depends": []} for n in ("micropip", "jedi", "ipython", "traitlets")}}
+    (site / "static" / "pyodide" / "pyodide-lock.json").write_text(json.dumps(lock))
+    (site / "jupyter-lite.json").write_text(json.dumps(_LITE_CONFIG))
+    for name, version, requires in [("piplite", "0.8.6", []), ("ipykernel", "6.9.2", ["pyodide-kernel"]),
+                                    ("pyodide_kernel", "0.8.6", ["comm", "ipython"]),
+                                    ("widgetsnbextension", "3.6.999", []), ("widgetsnbextension", "4.0.999", [])]:
+        wheel(kernel, name, version, requires)
+    for name, version, requires in [("comm", "0.2.3", []), ("jupyterlab_widgets", "3.0.17", []),
+                                    ("ipywidgets", "8.1.9", ["comm>=0.1.3", "traitlets>=4.3.1",
+                                                             "widgetsnbextension~=4.0.14",
+                                                             "jupyterlab_widgets~=3.0.15",
+                                                             "pytest; extra == 'test'"]),
+                                    ("pvkit", "0.1.0", ["ipywidgets>=8"])]:
+        wheel(site / "pypi", name, version, requires)
+
+    _preload(site)
+
+    packages = json.loads((site / "static" / "pyodide" / "pyodide-lock.json").read_text())["packages"]
+    assert set(PRELOAD) <= set(packages)
+    assert packages["ipywidgets"]["depends"] == ["comm", "jupyterlab-widgets", "traitlets", "widgetsnbextension"]
+    assert packages["widgetsnbextension"]["version"] == "4.0.999"
+    assert packages["pyodide-kernel"]["imports"] == ["pyodide_kernel"]
+    served = site / "static" / "pyodide" / packages["pvkit"]["file_name"]
+    assert packages["pvkit"]["sha256"] == hashlib.sha256(served.read_bytes()).hexdigest()
+    config = json.loads((site / "jupyter-lite.json").read_text())["jupyter-config-data"]
+    options = config["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]["loadPyodideOptions"]
+    assert options["packages"] == list(PRELOAD)
+
+    (kernel / "piplite-0.8.6-py3-none-any.whl").unlink()
+    (site / "static" / "pyodide" / "pyodide-lock.json").write_text(json.dumps(lock))
+    with pytest.raises(LiteBuildError, match="no wheel for piplite"):
+        _preload(site)
 
 
 def test_site_configuration_names_no_other_host(tmp_path: Path):

@@ -10,12 +10,13 @@ browser on the Pyodide kernel.  Nothing is loaded from another host:
   jedi and their dependencies, exactly the versions in ``pyodide-lock.json``) beside the lock,
   whose ``sha256`` entries are rewritten to the local files;
 - pvkit's own wheel (its declared dependencies removed: the learner runtime needs only
-  ipywidgets and the standard library), ipywidgets, comm and jupyterlab_widgets are served by
-  piplite from ``pypi/``, with the PyPI fallback disabled.
+  ipywidgets and the standard library), ipywidgets, comm and jupyterlab_widgets are in ``pypi/``
+  for piplite, with the PyPI fallback disabled;
+- all of those, and the kernel's own packages (piplite, the ipykernel shim, pyodide-kernel), are
+  also listed in the lock and loaded while Pyodide boots, in one parallel batch (``PRELOAD``), so
+  ``import pvkit`` works in the first cell with no install step.
 
-Each notebook's lite copy starts with one code cell, ``%pip install -q pvkit ipywidgets``
-(piplite's magic), which installs them from the site.  Downloads (npm and PyPI) are cached in
-``~/.cache/pvkit/lite`` so repeated builds work offline.
+Downloads (npm and PyPI) are cached in ``~/.cache/pvkit/lite`` so repeated builds work offline.
 """
 
 from __future__ import annotations
@@ -39,10 +40,9 @@ from typing import Any, Optional
 from pvkit.errors import PvkitError
 
 __all__ = [
-    "INSTALL_CELL",
-    "INSTALL_TAG",
     "KERNEL_PACKAGES",
     "LiteSite",
+    "PRELOAD",
     "PYODIDE_VERSION",
     "build_lite",
     "default_cache_dir",
@@ -56,9 +56,8 @@ PYODIDE_VERSION = "314.0.6"
 KERNEL_PACKAGES = ("micropip", "ipython", "jedi")
 #: Wheels served by piplite, besides pvkit's own (pinned to the versions installed here).
 RUNTIME_PACKAGES = ("ipywidgets", "comm", "jupyterlab_widgets")
-#: The first code cell of every notebook in the site.
-INSTALL_CELL = "%pip install -q pvkit ipywidgets"
-INSTALL_TAG = "pv-lite-install"
+#: Loaded while Pyodide boots (one parallel batch): the kernel's own packages and the learner runtime.
+PRELOAD = ("micropip", "piplite", "ipykernel", "comm", "pyodide-kernel", "jedi", "ipython", "ipywidgets", "pvkit")
 #: The Pyodide kernel's kernelspec, so JupyterLite starts it without asking.
 LITE_KERNELSPEC = {"name": "python", "display_name": "Python (Pyodide)", "language": "python"}
 #: Runtime files of the npm package (no source maps, type stubs or demo pages).
@@ -92,15 +91,10 @@ def default_cache_dir() -> Path:
 
 
 def lite_notebook(nb: Any) -> Any:
-    """The site's copy of a learner notebook: an install cell first, the Pyodide kernelspec."""
+    """The site's copy of a learner notebook: the same cells, with the Pyodide kernelspec."""
     import copy
 
-    import nbformat
-
     nb = copy.deepcopy(nb)
-    cell = nbformat.v4.new_code_cell(INSTALL_CELL, metadata={"tags": [INSTALL_TAG]})
-    cell.id = "pvkit-lite-install"
-    nb.cells.insert(0, cell)
     nb.metadata["kernelspec"] = dict(LITE_KERNELSPEC)
     nb.metadata.setdefault("pvkit", {})["lite"] = True
     return nb
@@ -141,12 +135,68 @@ def build_lite(root: Path, kit: Any, out_dir: Path, cache_dir: Optional[Path] = 
              cwd=lite, what="jupyter lite build",
              fix="install the 'lite' extra: pip install -e '.[lite]' (jupyterlite-core, "
                  "jupyterlite-pyodide-kernel and jupyter-server)")
+    _preload(out_dir)
     offsite = absolute_urls(out_dir)
     if offsite:
         raise LiteBuildError("the site's configuration names other hosts: " + ", ".join(offsite)
                              + "\n  How to fix: report this; the site would not work offline")
     size = sum(p.stat().st_size for p in out_dir.rglob("*") if p.is_file())
     return LiteSite(out_dir, tuple(names), size, time.perf_counter() - start)
+
+
+def _preload(site: Path) -> None:
+    """Make the kernel load its own packages and the learner runtime as it boots, in one batch.
+
+    Left to itself the Pyodide kernel installs piplite, then ipykernel, comm, pyodide-kernel,
+    jedi and ipython one after another, each through its own micropip resolution; the notebook's
+    install cell then resolves pvkit and ipywidgets.  Listed in ``pyodide-lock.json`` and in the
+    kernel's ``loadPyodideOptions.packages``, they are all fetched together while Pyodide starts,
+    and the kernel skips its own installs of the ones listed.
+    """
+    target = site / "static" / "pyodide"
+    lock_path = target / "pyodide-lock.json"
+    lock = json.loads(lock_path.read_text(encoding="utf-8"))
+    packages = lock["packages"]
+    kernel_wheels = site / "extensions" / "@jupyterlite" / "pyodide-kernel-extension" / "static" / "pypi"
+    wheels: dict[str, Path] = {}
+    for wheel in sorted((*kernel_wheels.glob("*.whl"), *(site / "pypi").glob("*.whl")), key=_wheel_version):
+        wheels[_norm(_wheel_name(wheel))] = wheel  # the newest of each (widgetsnbextension 4.0, not 3.6)
+    missing = [name for name in PRELOAD if name not in packages and name not in wheels]
+    if missing:
+        raise LiteBuildError(f"the site has no wheel for {', '.join(missing)} to load at kernel start\n"
+                             "  How to fix: reinstall jupyterlite-pyodide-kernel (pip install -e '.[lite]')")
+    for name, wheel in sorted(wheels.items()):
+        if name in packages:
+            continue
+        meta = _wheel_metadata(wheel)
+        shutil.copy2(wheel, target / wheel.name)
+        packages[name] = {
+            "name": name, "version": meta["version"], "file_name": wheel.name, "install_dir": "site",
+            "package_type": "package", "imports": meta["imports"], "unvendored_tests": False,
+            "sha256": hashlib.sha256(wheel.read_bytes()).hexdigest(),
+            "depends": sorted(d for d in meta["requires"] if d in packages or d in wheels),
+        }
+    lock_path.write_text(json.dumps(lock), encoding="utf-8")
+    config_path = site / "jupyter-lite.json"
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    kernel = config["jupyter-config-data"].setdefault("litePluginSettings", {}).setdefault(_KERNEL_PLUGIN, {})
+    kernel.setdefault("loadPyodideOptions", {})["packages"] = list(PRELOAD)
+    config_path.write_text(json.dumps(config, indent=2), encoding="utf-8")
+
+
+def _wheel_metadata(wheel: Path) -> dict[str, Any]:
+    """Version, unconditional requirements (normalised names) and top-level imports of a wheel."""
+    from email.parser import Parser
+
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+        info = next(n for n in names if n.endswith(".dist-info/METADATA"))
+        meta = Parser().parsestr(zf.read(info).decode("utf-8"))
+    requires = {_norm(re.split(r"[\s;<>=!~\[(]", r, maxsplit=1)[0])
+                for r in meta.get_all("Requires-Dist") or [] if "extra ==" not in r}
+    imports = sorted({n.split("/")[0].removesuffix(".py") for n in names
+                      if not n.split("/")[0].endswith((".dist-info", ".data")) and (n.endswith(".py") or "/" in n)})
+    return {"version": meta["Version"], "requires": requires, "imports": imports}
 
 
 def absolute_urls(site: Path) -> list[str]:
@@ -346,6 +396,10 @@ def _strip_requirements(source: Path, target: Path) -> None:
 
 def _wheel_name(wheel: Path) -> str:
     return wheel.name.split("-")[0]
+
+
+def _wheel_version(wheel: Path) -> tuple[int, ...]:
+    return tuple(int(part) if part.isdigit() else -1 for part in wheel.name.split("-")[1].split("."))
 
 
 def _norm(name: str) -> str:

@@ -61,38 +61,48 @@ def test_site_holds_the_runtime_and_names_no_other_host(site):
     assert (site / "files" / "pvkit-content.json").is_file()
 
 
-def test_learner_opens_intro_offline_and_answers_a_quiz(site, served):
-    """Open intro.ipynb in the site with every other host blocked, run all cells, answer the first quiz."""
+def _open_and_run_all(page, url: str) -> tuple[float, float]:
+    """Open ``url``, wait for the kernel, run all cells; return seconds to kernel ready and to first widget."""
+    start = time.monotonic()
+    page.goto(url)
+    page.wait_for_selector(".jp-NotebookPanel", timeout=60_000)
+    try:  # a kernel prompt would appear if the kernelspec did not match
+        page.get_by_role("button", name="Select", exact=True).click(timeout=3_000)
+    except Exception:  # noqa: BLE001 - no prompt is the normal case
+        pass
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+    kernel_ready = time.monotonic() - start
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_text("Run All Cells", exact=True).click()
+    page.locator(".jp-OutputArea-output .jupyter-widgets").first.wait_for(timeout=180_000)
+    return kernel_ready, time.monotonic() - start
+
+
+def test_learner_works_offline_and_answers_survive_a_reload(site, served, tmp_path: Path):
+    """Open intro.ipynb with every other host blocked, run it, answer a quiz and a reflection, download
+    the answers, reload the page: the reflection comes back from the browser's storage."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (see .ci/setup)")
     import nbformat
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     nb = nbformat.read(site / "files" / "intro.ipynb", as_version=4)
-    quiz_id = next(c.source.split('"')[1] for c in nb.cells if 'pvkit.show("quiz' in c.source)
-    bundle = json.loads((site / "files" / "pvkit-content.json").read_text())
-    question = next(e for e in bundle["exercises"] if e["id"] == quiz_id)["questions"][0]
-    right = next(o for o in question["options"] if o["correct"])
+    shown = [c.source.split('"')[1] for c in nb.cells if c.source.startswith("pvkit.show(")]
+    bundle = {e["id"]: e for e in json.loads((site / "files" / "pvkit-content.json").read_text())["exercises"]}
+    quiz = bundle[next(i for i in shown if bundle[i]["kind"] == "quiz")]
+    right = next(o for o in quiz["questions"][0]["options"] if o["correct"])
+    reflection = bundle[next(i for i in shown if bundle[i]["kind"] == "reflection")]
+    label = reflection["prompts"][0]["label"]
+    note = "Slower voice at the front desk <b>not bold</b> (written offline)"
+    url = f"{served.url}/lab/index.html?path=intro.ipynb"
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, NO_PROXY_ESCAPE],
                                     headless=True)
         page = new_page(browser)
         try:
-            start = time.monotonic()
-            page.goto(f"{served.url}/lab/index.html?path=intro.ipynb")
-            page.wait_for_selector(".jp-NotebookPanel", timeout=60_000)
-            try:  # a kernel prompt would appear if the kernelspec did not match
-                page.get_by_role("button", name="Select", exact=True).click(timeout=3_000)
-            except Exception:  # noqa: BLE001 - no prompt is the normal case
-                pass
-            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
-            kernel_ready = time.monotonic() - start
-            page.get_by_role("menuitem", name="Run", exact=True).click()
-            page.get_by_text("Run All Cells", exact=True).click()
-            page.locator(".jp-OutputArea-output .jupyter-widgets").first.wait_for(timeout=180_000)
-            first_widget = time.monotonic() - start
-            print(f"\npage load to kernel ready: {kernel_ready:.1f} s, to first widget: {first_widget:.1f} s")
+            kernel_ready, first_widget = _open_and_run_all(page, url)
+            print(f"\nfirst visit: kernel ready {kernel_ready:.1f} s, first widget {first_widget:.1f} s")
 
             widget = page.locator(".pv-quiz").first
             widget.wait_for(timeout=120_000)
@@ -102,6 +112,24 @@ def test_learner_opens_intro_offline_and_answers_a_quiz(site, served):
             feedback = widget.locator(".pv-feedback").first
             feedback.wait_for(timeout=30_000)
             assert "Correct." in feedback.inner_text()
+
+            box = page.locator(".pv-reflection").first.get_by_label(label, exact=True)
+            box.scroll_into_view_if_needed()
+            link = page.locator(".pv-reflection").first.locator("a.pv-download", has_text="as Markdown")
+            before = link.get_attribute("href")
+            box.fill(note)
+            box.press("Tab")
+            expect(link).not_to_have_attribute("href", before, timeout=30_000)  # saved in the kernel
+            with page.expect_download(timeout=30_000) as download:
+                link.click()
+            saved = Path(download.value.path()).read_text(encoding="utf-8")
+            assert note in saved and label in saved, saved
+            page.wait_for_timeout(2_000)  # the answers file reaches the browser's storage
+
+            kernel_ready, first_widget = _open_and_run_all(page, url)
+            print(f"after a reload: kernel ready {kernel_ready:.1f} s, first widget {first_widget:.1f} s")
+            restored = page.locator(".pv-reflection").first.get_by_label(label, exact=True)
+            expect(restored).to_have_value(note, timeout=120_000)
             assert page.pv_offsite == []
             assert page.pv_errors == []
         finally:
