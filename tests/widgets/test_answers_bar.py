@@ -54,7 +54,7 @@ def test_download_links_follow_every_save(session):
     assert json.loads(files["pvkit-answers-mini.json"][1])["answers"]["reflect-close"] == {
         "next": "Slow down at the hatch"}
     assert "## Reflection" in files["pvkit-answers-mini.md"][1]
-    assert "Slow down at the hatch" in files["pvkit-answers-mini.md"][1]
+    assert "- **What will you try next week?**: Slow down at the hatch" in files["pvkit-answers-mini.md"][1]
 
 
 def test_a_save_refreshes_the_bars_of_other_widgets(session):
@@ -159,3 +159,32 @@ def test_corrupt_file_is_set_aside_with_a_notice(session, tmp_path: Path):
     r.set_answer("next", "Fresh start")
     assert json.loads(other.answers.path.read_text(encoding="utf-8"))["answers"]["reflect-close"] == {
         "next": "Fresh start"}
+
+
+def test_markdown_download_names_the_question_of_every_answer(session):
+    """Each kind's saved keys read as the questions they answer, in the learner's own download."""
+    from pvkit.widgets.answers_bar import answer_labels
+
+    store = session.answers
+    for exercise in session.kit.exercises:
+        labels = answer_labels(exercise)
+        if exercise.kind in ("reflection", "plan", "map", "checkin", "quiz", "sort", "scenario"):
+            assert labels and all(labels.values()), exercise.id
+    plan = next(e for e in session.kit.exercises if e.kind == "plan")
+    section, field = plan.sections[0], plan.sections[0].fields[0]
+    store.set(plan.id, {f"{section.id}.{field.id}": "Greet people by name", "old.key": "kept"})
+    text = store.to_markdown({plan.id: plan.title}, {plan.id: answer_labels(plan)})
+    assert f"- **{section.title}: {field.label}**: Greet people by name" in text
+    assert "- **old.key**: kept" in text, "an answer with no question left is still shown"
+
+
+def test_a_quiz_score_reaches_the_download_links_at_once(session):
+    """Checking a quiz refreshes every answers bar: the download holds the score without another save."""
+    from pvkit.widgets import quiz as quiz_face
+
+    r = reflection(session)
+    q = quiz_face.live(session.kit.exercise("quiz-states"), session)
+    q.check()
+    markdown = downloads(r.bar)["pvkit-answers-mini.md"][1]
+    assert f"## {session.kit.exercise('quiz-states').title}" in markdown
+    assert "- **Out of**: " in markdown

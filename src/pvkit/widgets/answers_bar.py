@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import base64
 import weakref
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 import ipywidgets as w
 
@@ -63,6 +63,25 @@ def header(exercise: Any, cite: Any) -> str:
     return f'<h3 class="pv-title">{esc(exercise.title)}</h3>{paragraphs(exercise.prompt, cite)}'
 
 
+def answer_labels(exercise: Any) -> dict[str, str]:
+    """Saved answer key -> the question it answers, for the Markdown download."""
+    kind = exercise.kind
+    if kind == "reflection":
+        return {f.id: f.label for f in exercise.prompts}
+    if kind == "plan":
+        return {f"{s.id}.{f.id}": f"{s.title}: {f.label}" for s in exercise.sections for f in s.fields}
+    if kind == "map":
+        return {**{f"{s.id}.{a.id}": f"{s.label}: {a.label}" for s in exercise.states for a in exercise.aspects},
+                **{f.id: f.label for f in exercise.lists}}
+    if kind == "checkin":
+        return {"state": "State", "intensity": "How strongly"}
+    if kind in ("quiz", "sort"):
+        return {"score": "Score", "out_of": "Out of"}
+    if kind == "scenario":
+        return {"path": "My choices"}
+    return {}
+
+
 def _download_link(text: str, file_name: str, mime: str, payload: str) -> str:
     data = base64.b64encode(payload.encode("utf-8")).decode("ascii")
     return (f'<a class="pv-download" download="{esc(file_name)}" '
@@ -76,13 +95,15 @@ class AnswersBar(w.VBox):
     ----------
     store
         The session's answer store.
-    titles
-        Exercise id -> title, for the headings of the Markdown download.
+    exercises
+        The workshop's exercises, for the headings and question labels of the Markdown download.
     """
 
-    def __init__(self, store: AnswerStore, titles: Optional[dict[str, str]] = None) -> None:
+    def __init__(self, store: AnswerStore, exercises: Iterable[Any] = ()) -> None:
         self.store = store
-        self.titles = dict(titles or {})
+        exercises = tuple(exercises)
+        self.titles = {e.id: e.title for e in exercises}
+        self.labels = {e.id: answer_labels(e) for e in exercises}
         note = (f"Your answers are saved only in a file next to this notebook ({store.path.name}); "
                 "nothing is sent anywhere. On Binder the session is deleted when you close it: "
                 "download your answers to keep them.")
@@ -127,7 +148,7 @@ class AnswersBar(w.VBox):
         self.links.value = (
             '<p class="pv-downloads">Download my answers: '
             + _download_link("as Markdown (to read)", f"{stem}.md", "text/markdown",
-                             self.store.to_markdown(self.titles))
+                             self.store.to_markdown(self.titles, self.labels))
             + " | "
             + _download_link("as JSON (to load back later)", f"{stem}.json", "application/json",
                              self.store.to_json())
@@ -190,8 +211,7 @@ class PersonalWidget(w.VBox):
         self.session = session
         self.cite = session.cite if session is not None else None
         self.store = store_of(session, exercise)
-        titles = {e.id: e.title for e in session.kit.exercises} if session is not None else {}
-        self.bar = AnswersBar(self.store, titles)
+        self.bar = AnswersBar(self.store, session.kit.exercises if session is not None else ())
         self._filling = False
         super().__init__([w.HTML(header(exercise, self.cite)), *body, self.bar])
         self.add_class("pv-exercise")

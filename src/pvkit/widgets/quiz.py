@@ -9,6 +9,7 @@ import ipywidgets as w
 
 from pvkit.content.models import Question, Quiz
 from pvkit.widgets import Static
+from pvkit.widgets.answers_bar import save_answers
 from pvkit.widgets.html import esc, inline, paragraphs
 
 __all__ = ["QuizWidget", "live", "option_order", "static"]
@@ -118,7 +119,7 @@ class QuizWidget(w.VBox):
         self.score.value = f'<p class="pv-score" role="status"><strong>Score: {right} of {total}</strong></p>'
         self.retry_button.disabled = False
         if self.session is not None and self.session.answers is not None:
-            self.session.answers.set(self.quiz.id, {"score": right, "out_of": total})
+            save_answers(self.session.answers, self.quiz.id, {"score": right, "out_of": total})
         return right
 
     def retry(self) -> None:

@@ -8,6 +8,7 @@ import ipywidgets as w
 
 from pvkit.content.models import Choice, Scenario, ScenarioStep
 from pvkit.widgets import Static
+from pvkit.widgets.answers_bar import save_answers
 from pvkit.widgets.html import esc, inline, paragraphs
 
 __all__ = ["RATINGS", "ScenarioWidget", "letter", "live", "static"]
@@ -162,7 +163,7 @@ class ScenarioWidget(w.VBox):
 
     def _save(self) -> None:
         if self.session is not None and self.session.answers is not None:
-            self.session.answers.set(self.scenario.id,
+            save_answers(self.session.answers, self.scenario.id,
                                      {"path": [f"{step_id} ({letter(i)})" for step_id, i in self._path]})
 
 

@@ -8,6 +8,7 @@ import ipywidgets as w
 
 from pvkit.content.models import Sort, SortBin, SortItem
 from pvkit.widgets import Static
+from pvkit.widgets.answers_bar import save_answers
 from pvkit.widgets.html import esc, inline, paragraphs
 
 __all__ = ["NOT_PLACED", "SortWidget", "live", "static"]
@@ -97,7 +98,7 @@ class SortWidget(w.VBox):
                             f"</strong></p>")
         self.retry_button.disabled = False
         if self.session is not None and self.session.answers is not None:
-            self.session.answers.set(self.sort.id, {"score": right, "out_of": total})
+            save_answers(self.session.answers, self.sort.id, {"score": right, "out_of": total})
         return right
 
     def retry(self) -> None:
