@@ -27,7 +27,7 @@ from pypdf import PdfReader
 from tests.handouts.conftest import parse_html
 from tests.reliability.conftest import make_kit, pvkit
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:The recursion limit will not be reset")]
 
 #: How many generated cohort files each test sends through a full `pvkit handouts` run.
 VALID_RUNS = 20
