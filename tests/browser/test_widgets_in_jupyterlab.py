@@ -278,3 +278,27 @@ def test_personal_answers_stay_in_the_served_folder(page, jupyterlab):
     expect(page.locator(".pv-reflection .pv-answers-note")).to_contain_text(
         f"saved only in a file next to this notebook ({ANSWERS_FILE}); nothing is sent anywhere")
     _assert_clean(page)
+
+
+def test_answers_survive_a_kernel_restart(page, jupyterlab):
+    """Kernel > Restart Kernel and Run All Cells: a fresh kernel shows the reflection typed before it."""
+    import re
+
+    from playwright.sync_api import expect
+
+    folder = jupyterlab[2]
+    label = "What will you try next week?"
+    text = "Kept across a restart \u2014 with an accent: caf\u00e9."
+    page.locator(".pv-reflection").get_by_label(label).fill(text)
+    _saved_answers(folder / ANSWERS_FILE, lambda a: a.get("reflect-close", {}).get("next") == text)
+    # Mark the old kernel's text box, so the check below can only pass on the new kernel's.
+    page.locator(".pv-reflection").get_by_label(label).evaluate("el => el.setAttribute('data-old-kernel', '1')")
+
+    page.get_by_role("menuitem", name="Kernel", exact=True).click()
+    page.get_by_text(re.compile(r"^Restart Kernel and Run All Cells")).click()
+    page.get_by_role("button", name=re.compile(r"^(Restart|Confirm Kernel Restart)$")).click()
+
+    expect(page.locator(".pv-reflection").get_by_label(label)).not_to_have_attribute(
+        "data-old-kernel", "1", timeout=WIDGET_TIMEOUT)
+    expect(page.locator(".pv-reflection").get_by_label(label)).to_have_value(text, timeout=WIDGET_TIMEOUT)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
