@@ -101,3 +101,40 @@ def test_links_print_jupyterlite_urls(run_cli, tmp_path: Path):
     assert "https://x.example.org/lab/index.html?path=intro.ipynb" in result.out
     with_repo = learner_links(kit, "org/repo", lite="https://x.example.org")
     assert any(link.label.endswith("JupyterLite") for link in with_repo)
+
+
+@pytest.mark.parametrize("setup", ["file", "own-work"])
+def test_lite_never_replaces_a_folder_it_did_not_build(run_cli, tmp_path: Path, setup: str):
+    """``-o`` naming a file or a folder of someone's work is refused before anything is built or deleted."""
+    target = tmp_path / "target"
+    if setup == "file":
+        target.write_text("notes")
+    else:
+        target.mkdir()
+        (target / "my-notes.txt").write_text("keep me")
+    result = run_cli("lite", "--root", str(REPO), "-o", str(target))
+    assert result.code == 2, result.err
+    assert str(target) in result.err and "How to fix" in result.err and "Traceback" not in result.err
+    assert (target.read_text() == "notes") if setup == "file" else (target / "my-notes.txt").read_text() == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["target"], "no staging folder left behind"
+
+
+def test_a_failed_build_leaves_the_previous_site_as_it_was(monkeypatch, tmp_path: Path):
+    """The new site is built beside the old one and swapped in only when complete."""
+    import pvkit.lite as lite
+
+    old = tmp_path / "site"
+    old.mkdir()
+    (old / lite.SITE_MARKER).write_text("built by pvkit lite")
+    (old / "index.html").write_text("the old site")
+
+    def half_build(root, kit, tmp, cache, out_dir):  # writes part of a site, then fails
+        out_dir.mkdir(parents=True)
+        (out_dir / "index.html").write_text("half")
+        raise lite.LiteBuildError("jupyter lite build failed (exit 1)")
+
+    monkeypatch.setattr(lite, "_build", half_build)
+    with pytest.raises(lite.LiteBuildError):
+        lite.build_lite(REPO, load_kit(REPO), old, cache_dir=tmp_path / "cache")
+    assert (old / "index.html").read_text() == "the old site"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "site"], "no staging folder left behind"

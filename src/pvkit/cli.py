@@ -77,7 +77,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("lite", parents=[common],
                        help="build an offline JupyterLite site of the learner workbooks (no server needed)")
     p.add_argument("-o", "--output", type=Path, default=Path("lite"), metavar="DIR",
-                   help="output folder, replaced if it exists (default: lite/)")
+                   help="output folder (default: lite/); an earlier site there is replaced once the new one is "
+                        "complete, and any other non-empty folder is refused")
 
     p = sub.add_parser("links", parents=[common], help="Binder and JupyterHub links, with QR codes, for learners")
     p.add_argument("--repo", metavar="OWNER/NAME", help="the GitHub repository the kit is published from")

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-from pvkit.errors import PvkitError
+from pvkit.errors import PvkitError, UsageError
 
 __all__ = [
     "KERNEL_PACKAGES",
@@ -66,6 +66,8 @@ _PYODIDE_FILES = ("pyodide.mjs", "pyodide.js", "pyodide.asm.mjs", "pyodide.asm.w
 _PIP_WASM = ("--no-deps", "--only-binary=:all:", "--python-version", "3.14", "--implementation", "py",
              "--abi", "none", "--platform", "any")
 _KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
+#: A file in every site pvkit builds: only such a folder (or an empty one) is replaced by a new build.
+SITE_MARKER = ".pvkit-lite"
 
 
 class LiteBuildError(PvkitError):
@@ -101,47 +103,85 @@ def lite_notebook(nb: Any) -> Any:
 
 
 def build_lite(root: Path, kit: Any, out_dir: Path, cache_dir: Optional[Path] = None) -> LiteSite:
-    """Build the JupyterLite site of the learner workbooks of ``root`` into ``out_dir``."""
-    import nbformat
+    """Build the JupyterLite site of the learner workbooks of ``root`` into ``out_dir``.
 
-    from pvkit.release import release
-
+    ``out_dir`` may be new, empty, or a site an earlier build made (it is then replaced whole,
+    only once the new site is complete); anything else is refused.
+    """
     start = time.perf_counter()
     cache = Path(cache_dir) if cache_dir else default_cache_dir()
     cache.mkdir(parents=True, exist_ok=True)
     out_dir = Path(out_dir).resolve()
-    with tempfile.TemporaryDirectory(prefix="pvkit-lite-") as tmp:
-        lite = Path(tmp) / "lite"
-        files = lite / "files"
-        result = release(Path(root), kit, files)
-        names = []
-        for path in result.notebooks:
-            nb = lite_notebook(nbformat.read(path, as_version=4))
-            path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
-            names.append(path.name)
-        _pyodide(cache, lite / "static" / "pyodide")
-        pypi = lite / "pypi"
-        pypi.mkdir(parents=True)
-        for wheel in _runtime_wheels(cache):
-            shutil.copy2(wheel, pypi / wheel.name)
-        _pvkit_wheel(Path(tmp) / "pvkit-wheel", pypi)
-        (lite / "jupyter-lite.json").write_text(json.dumps(_LITE_CONFIG, indent=2), encoding="utf-8")
-        (lite / "overrides.json").write_text(json.dumps(_SETTINGS, indent=2), encoding="utf-8")
+    _check_replaceable(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    # Built beside the target and swapped in whole: a failed build leaves the old site as it was.
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
+    try:
+        site = staging / "site"
+        with tempfile.TemporaryDirectory(prefix="pvkit-lite-") as tmp:
+            names = _build(Path(root), kit, Path(tmp), cache, site)
+        _preload(site)
+        offsite = absolute_urls(site)
+        if offsite:
+            raise LiteBuildError("the site's configuration names other hosts: " + ", ".join(offsite)
+                                 + "\n  How to fix: report this; the site would not work offline")
+        (site / SITE_MARKER).write_text(f"Built by pvkit lite; 'pvkit lite -o {out_dir.name}' replaces this folder.\n",
+                                        encoding="utf-8")
         if out_dir.exists():
-            shutil.rmtree(out_dir)
-        _run([sys.executable, "-m", "jupyter", "lite", "build", "--lite-dir", str(lite),
-              "--contents", str(files), "--output-dir", str(out_dir), "--no-sourcemaps",
-              "--no-unused-shared-packages", "--apps", "lab"],
-             cwd=lite, what="jupyter lite build",
-             fix="install the 'lite' extra: pip install -e '.[lite]' (jupyterlite-core, "
-                 "jupyterlite-pyodide-kernel and jupyter-server)")
-    _preload(out_dir)
-    offsite = absolute_urls(out_dir)
-    if offsite:
-        raise LiteBuildError("the site's configuration names other hosts: " + ", ".join(offsite)
-                             + "\n  How to fix: report this; the site would not work offline")
+            site.rename(staging / "site-new")
+            out_dir.rename(staging / "site")  # the old site, removed with the staging folder
+            (staging / "site-new").rename(out_dir)
+        else:
+            site.rename(out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     size = sum(p.stat().st_size for p in out_dir.rglob("*") if p.is_file())
     return LiteSite(out_dir, tuple(names), size, time.perf_counter() - start)
+
+
+def _build(root: Path, kit: Any, tmp: Path, cache: Path, out_dir: Path) -> list[str]:
+    """Release, fetch and lay out the site's sources in ``tmp``; ``jupyter lite build`` into ``out_dir``."""
+    import nbformat
+
+    from pvkit.release import release
+
+    lite = tmp / "lite"
+    files = lite / "files"
+    result = release(root, kit, files)
+    names = []
+    for path in result.notebooks:
+        nb = lite_notebook(nbformat.read(path, as_version=4))
+        path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+        names.append(path.name)
+    _pyodide(cache, lite / "static" / "pyodide")
+    pypi = lite / "pypi"
+    pypi.mkdir(parents=True)
+    for wheel in _runtime_wheels(cache):
+        shutil.copy2(wheel, pypi / wheel.name)
+    _pvkit_wheel(tmp / "pvkit-wheel", pypi)
+    (lite / "jupyter-lite.json").write_text(json.dumps(_LITE_CONFIG, indent=2), encoding="utf-8")
+    (lite / "overrides.json").write_text(json.dumps(_SETTINGS, indent=2), encoding="utf-8")
+    _run([sys.executable, "-m", "jupyter", "lite", "build", "--lite-dir", str(lite),
+          "--contents", str(files), "--output-dir", str(out_dir), "--no-sourcemaps",
+          "--no-unused-shared-packages", "--apps", "lab"],
+         cwd=lite, what="jupyter lite build",
+         fix="install the 'lite' extra: pip install -e '.[lite]' (jupyterlite-core, "
+             "jupyterlite-pyodide-kernel and jupyter-server)")
+    return names
+
+
+def _check_replaceable(out_dir: Path) -> None:
+    """Refuse to replace anything but an empty folder or a site an earlier ``pvkit lite`` built."""
+    if not out_dir.exists():
+        return
+    if not out_dir.is_dir():
+        raise UsageError(f"{out_dir} is a file, not a folder\n  How to fix: choose a folder for the site with -o")
+    ours = (out_dir / SITE_MARKER).is_file() or (  # or built before the marker existed
+        (out_dir / "jupyter-lite.json").is_file() and (out_dir / "files" / "pvkit-content.json").is_file())
+    if any(out_dir.iterdir()) and not ours:
+        raise UsageError(f"{out_dir} is not empty and is not a site built by pvkit lite; pvkit replaces only "
+                         f"its own sites, so nothing of yours is deleted\n"
+                         f"  How to fix: choose a new or empty folder with -o (for example -o lite)")
 
 
 def _preload(site: Path) -> None:

@@ -24,11 +24,16 @@ NO_PROXY_ESCAPE = "--proxy-server=http://127.0.0.1:9"
 def site(tmp_path_factory) -> Path:
     """``pvkit lite`` into a fresh folder (downloads cached in ~/.cache/pvkit/lite)."""
     from pvkit.cli import main
+    from pvkit.lite import SITE_MARKER
 
     folder = tmp_path_factory.mktemp("lite") / "site"
+    folder.mkdir()  # as an earlier build left it: replaced whole
+    (folder / SITE_MARKER).write_text("built by pvkit lite")
+    (folder / "stale.txt").write_text("from the earlier build")
     out, err = io.StringIO(), io.StringIO()
     code = main(["lite", "--root", str(REPO), "-o", str(folder)], stdout=out, stderr=err)
     assert code == 0, err.getvalue()
+    assert not (folder / "stale.txt").exists() and (folder / SITE_MARKER).is_file()
     print(out.getvalue())
     return folder
 
