@@ -147,3 +147,15 @@ def test_static_key_is_a_blank_tally_table(handout_session):
     key = checkin_face.static(handout_session.kit.exercise(ID), handout_session).key
     assert key.count('<th scope="row"') == 5 and "Total" in key and "Dorsal vagal: shut down" in key
     assert not re.search(r"<td[^>]*>\s*\d", key)
+
+
+def test_a_check_in_without_room_tally_tells_facilitators_not_to_ask(facilitator_session, handout_session):
+    """``room_tally: false``: no counts to fill in, live or printed; the facilitator is told why."""
+    import dataclasses
+
+    private = dataclasses.replace(facilitator_session.kit.exercise(ID), room_tally=False)
+    c = checkin_face.live(private, facilitator_session)
+    assert c.tally == {}
+    assert any("No room tally for this check-in" in str(getattr(x, "value", "")) for x in c.children)
+    key = checkin_face.static(private, handout_session).key
+    assert "No room tally for this check-in" in key and "<table" not in key

@@ -340,6 +340,8 @@ class Checkin(_ExerciseBase):
     scale_max: int = 10
     scale_low: str = "barely"
     scale_high: str = "very strongly"
+    #: False where a show of hands would be exposing: no tally in the live or printed facilitator view.
+    room_tally: bool = True
     personal: ClassVar[bool] = True
 
 

@@ -29,6 +29,11 @@ def ordered_states(states: Sequence[CheckinState]) -> list[CheckinState]:
     return [s for s in states if not s.blended] + [s for s in states if s.blended]
 
 
+#: What facilitators see instead of the tally where ``room_tally: false``.
+NO_TALLY = ('<p class="pv-no-tally"><strong>No room tally for this check-in.</strong> Do not ask for a show '
+            "of hands or for anyone's answer: this one stays private.</p>")
+
+
 def tally_chart(counts: Sequence[tuple[str, int]]) -> str:
     """A horizontal bar chart of ``(label, count)`` rows, each count written beside its bar."""
     total = sum(n for _, n in counts)
@@ -67,7 +72,7 @@ class CheckinWidget(PersonalWidget):
         self.tally: dict[str, w.BoundedIntText] = {}
         self.chart = w.HTML("")
         if session is not None and session.facilitator:
-            body.append(self._tally_box())
+            body.append(self._tally_box() if checkin.room_tally else w.HTML(NO_TALLY))
         super().__init__(checkin, session, body)
         self.radio.observe(self.save, names="value")
         self.slider.observe(self.save, names="value")
@@ -141,6 +146,9 @@ def static(checkin: Checkin, session: Any) -> Static:
     learner = (f'<section class="pv-exercise pv-checkin" aria-label="{esc(checkin.title)}">{header(checkin, cite)}'
                f'<p class="pv-private"><strong>{esc(PRIVATE)}</strong></p>'
                f'<ul class="pv-states" style="list-style:none;padding-left:0">{items}</ul>{scale}</section>')
+    if not checkin.room_tally:
+        return Static(learner, f'<section class="pv-key pv-checkin-key" aria-label="No room tally: {esc(checkin.title)}">'
+                               f"{NO_TALLY}</section>")
     blank = '<td style="min-width:8em;border-bottom:1px solid #777">&nbsp;</td>'
     rows = "".join(f'<tr><th scope="row" style="text-align:left">{esc(s.label)}</th>{blank}</tr>' for s in states)
     key = (f'<section class="pv-key pv-checkin-key" aria-label="Room tally: {esc(checkin.title)}">'
