@@ -60,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                        help="worker processes (default: the number of CPUs)")
         p.add_argument("--keep-going", action="store_true", help="build the other cohorts when one fails")
+        p.add_argument("--timeout", type=int, default=300, metavar="SECONDS",
+                       help="stop a workbook cell that runs longer than this (default: 300)")
 
     p = sub.add_parser("handouts", parents=[common], help="build learner handouts and facilitator guides")
     p.add_argument("cohorts", nargs="*", type=Path, metavar="COHORT.yaml",
@@ -214,11 +216,10 @@ def _new_cohort(args: argparse.Namespace, out: TextIO) -> int:
         workshop_list="any of " + ", ".join(ids),
         date=(dt.date.today() + dt.timedelta(days=28)).isoformat(),
     )
+    from pvkit.atomic import write_atomic
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        write_atomic(path, text.encode("utf-8"))  # a fresh temporary name: no planted link is followed
     except OSError as exc:
         raise UsageError(f"cannot write {path} ({exc.strerror})\n  How to fix: choose a folder you can write to") from exc
     print(f"wrote {path}: fill it in, then run 'pvkit validate {path.as_posix()}'", file=out)

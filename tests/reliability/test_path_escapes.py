@@ -266,8 +266,6 @@ def test_answers_file_is_not_written_through_a_planted_link(tmp_path: Path):
     assert not [p for p in folder.iterdir() if p.name.endswith(".tmp") and not p.is_symlink()]
 
 
-@pytest.mark.xfail(strict=True, reason="pvkit new-cohort writes FILE via a fixed '.FILE.tmp' name and follows a "
-                                       "link planted there (src/pvkit/cli.py:_new_cohort; use pvkit.atomic.write_atomic)")
 def test_new_cohort_is_not_written_through_a_planted_link(sentinel: Path):
     """`pvkit new-cohort FILE` does not write through a link planted at its temporary name."""
     target = sentinel / "cohorts" / "spring.yaml"
