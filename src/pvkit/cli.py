@@ -142,6 +142,14 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     except KeyboardInterrupt:
         print("interrupted", file=err)
         return 130
+    except OSError as exc:  # the disk, not pvkit: say which file and why, not "internal error"
+        if debug:
+            traceback.print_exc(file=err)
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"error: could not read or write{where}: {exc.strerror or exc}\n"
+              "  How to fix: check that the folder exists, is writable and has free space; "
+              "then run the same command again", file=err)
+        return 1
     except Exception as exc:  # noqa: BLE001 - the one place that turns surprises into a message
         if debug:
             traceback.print_exc(file=err)

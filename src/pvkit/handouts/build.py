@@ -26,7 +26,7 @@ from pvkit import __version__
 from pvkit.atomic import write_atomic
 from pvkit.cohort import CohortFile
 from pvkit.content.models import Kit
-from pvkit.errors import PvkitError
+from pvkit.errors import BuildError, PvkitError
 
 __all__ = ["BuildOptions", "BuildResult", "FileEntry", "Failure", "Job", "build_handouts", "write_atomic"]
 
@@ -228,8 +228,17 @@ def _close_kernels() -> None:
         _KERNELS = None
 
 
-def _worker_init() -> None:
-    """Import the heavy libraries once per worker process; shut its kernels down when it exits."""
+_STOP: Any = None
+
+
+def _worker_init(stop: Any) -> None:
+    """Import the heavy libraries once per worker process; shut its kernels down when it exits.
+
+    Ctrl-C reaches every process of the terminal's process group, the workers too.  A worker
+    ignores it between jobs (a worker stopped there would break the pool, with a traceback);
+    during a job it stops the job (see :func:`_run_in_worker`).
+    """
+    import signal
     from multiprocessing import util
 
     import nbconvert  # noqa: F401
@@ -237,26 +246,95 @@ def _worker_init() -> None:
 
     from pvkit.handouts import exporter  # noqa: F401
 
+    global _STOP
+    _STOP = stop
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     util.Finalize(None, _close_kernels, exitpriority=10)  # atexit does not run in pool workers
 
 
+def _interrupt_once(signum: int, frame: Any) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the job's clean-up short
+    raise KeyboardInterrupt
+
+
+def _run_in_worker(job: Job) -> tuple[list[FileEntry], Optional[Failure], float, float]:
+    """:func:`run_job` in a pool worker: Ctrl-C stops the job; after it, queued jobs do not start."""
+    import signal
+
+    if _STOP is not None and _STOP.is_set():
+        raise JobInterrupted([])
+    signal.signal(signal.SIGINT, _interrupt_once)
+    try:
+        return run_job(job, True)
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class JobInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped a job; ``files`` are those it had finished (complete, to list in the manifest)."""
+
+    def __init__(self, files: list[FileEntry]) -> None:
+        super().__init__(files)
+        self.files = files
+
+
 def run_job(job: Job, more_to_come: bool = True) -> tuple[list[FileEntry], Optional[Failure], float, float]:
-    """Execute one workbook and write its handouts; return files, failure, execute and export seconds."""
+    """Execute one workbook and write its handouts; return files, failure, execute and export seconds.
+
+    Every failure of the job (a cell error, a dead or hung kernel, a file that cannot be
+    written) comes back as a :class:`Failure` whose text says what to do.
+    """
+    files: list[FileEntry] = []
+    try:
+        return _run_job(job, more_to_come, files)
+    except KeyboardInterrupt as exc:
+        raise JobInterrupted(files) from exc
+    except _WriteFailed as exc:
+        return files, Failure(job.cohort_id, job.workshop, str(exc)), 0.0, 0.0
+    except OSError as exc:  # creating a folder, removing a leftover
+        return files, Failure(job.cohort_id, job.workshop, cannot_write(Path(exc.filename or job.options.out_dir), exc)), 0.0, 0.0
+
+
+class _WriteFailed(Exception):
+    """An output file could not be written; the message names it, the reason and the fix."""
+
+
+def cannot_write(path: Path, exc: OSError) -> str:
+    """What to tell a user when ``path`` could not be written because of ``exc``."""
+    import errno
+
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        hint = "free some space on that disk, or choose an output folder on another disk with -o DIR"
+    elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        hint = "make the folder writable for you, or choose another output folder with -o DIR"
+    elif exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        hint = "a file stands where pvkit needs a folder: move it away, or choose another output folder with -o DIR"
+    else:
+        hint = "check the output folder, or choose another one with -o DIR"
+    return f"could not write {path}: {reason}\n  How to fix: {hint}; then run the same command again"
+
+
+def _run_job(job: Job, more_to_come: bool, files: list[FileEntry]) -> tuple[list[FileEntry], Optional[Failure], float, float]:
     import nbformat
     from papermill.exceptions import PapermillExecutionError
 
-    from pvkit.handouts.execute import execute, shutdown
+    from pvkit.handouts.execute import CellTimedOut, KernelDied, execute, shutdown
     from pvkit.handouts.preprocessors import DropModulesNotRun
 
     out = job.options.out_dir
     folder = out / job.cohort_id
-    files: list[FileEntry] = []
     escape = _escapes(out, folder, folder / "executed")
     if escape is not None:
         return files, Failure(job.cohort_id, job.workshop, escape), 0.0, 0.0
 
     def record(variant: str, fmt: str, path: Path, data: bytes, seconds: float) -> None:
-        write_atomic(path, data)
+        try:
+            write_atomic(path, data)
+        except OSError as exc:
+            raise _WriteFailed(cannot_write(path, exc)) from exc
         files.append(FileEntry(job.cohort_id, job.workshop, variant, fmt, path.relative_to(out).as_posix(),
                                hashlib.sha256(data).hexdigest(), len(data), round(seconds, 3)))
 
@@ -265,6 +343,7 @@ def run_job(job: Job, more_to_come: bool = True) -> tuple[list[FileEntry], Optio
                   *folder.glob(f"executed/.running-{job.workshop}.ipynb")):
         stale.unlink(missing_ok=True)
     source = nbformat.read(job.notebook, as_version=4)
+    workbook_cells = list(source.cells)  # numbered as the author sees them, before modules are dropped
     source, _ = DropModulesNotRun(modules=list(job.modules))(source, {})
     executed_path = folder / "executed" / f"{job.workshop}.ipynb"
     executed_path.parent.mkdir(parents=True, exist_ok=True)
@@ -275,13 +354,24 @@ def run_job(job: Job, more_to_come: bool = True) -> tuple[list[FileEntry], Optio
         nb = execute(source, scratch, job.parameters, km, timeout=job.options.timeout)
     except PapermillExecutionError as exc:
         os.replace(scratch, executed_path)  # kept, with papermill's error banner, for audit
-        return files, Failure(job.cohort_id, job.workshop, _cell_error(job, exc, executed_path, out)), 0.0, 0.0
-    except Exception as exc:  # noqa: BLE001 - a dead kernel, a timeout: reported per job
+        failed = _failed_cell(executed_path)
+        return files, Failure(job.cohort_id, job.workshop,
+                              _cell_error(job, exc, _cell_number(workbook_cells, failed), executed_path, out)), 0.0, 0.0
+    except KernelDied as exc:
+        return files, Failure(job.cohort_id, job.workshop,
+                              _kernel_died(job, _cell_number(workbook_cells, exc.cell))), 0.0, 0.0
+    except CellTimedOut as exc:
+        return files, Failure(job.cohort_id, job.workshop,
+                              _timed_out(job, _cell_number(workbook_cells, exc.cell))), 0.0, 0.0
+    except Exception as exc:  # noqa: BLE001 - a kernel that would not start: reported per job
         if scratch.exists():
             os.replace(scratch, executed_path)
-        return files, Failure(job.cohort_id, job.workshop, f"execution failed: {type(exc).__name__}: {exc}"), 0.0, 0.0
+        return files, Failure(job.cohort_id, job.workshop,
+                              f"could not run workbooks/{job.workshop}.ipynb: {exc}\n"
+                              "  How to fix: run the same command again; if it fails again, run it with "
+                              "--debug and report the output"), 0.0, 0.0
     finally:
-        shutdown(km)
+        shutdown(km)  # also stops a kernel whose cell hangs
     execute_seconds = time.perf_counter() - started
     from pvkit.handouts.preprocessors import StripExecutionMetadata
 
@@ -322,11 +412,50 @@ def _escapes(out: Path, *folders: Path) -> Optional[str]:
     return None
 
 
-def _cell_error(job: Job, exc: Any, executed: Path, out: Path) -> str:
-    cell = f"cell {exc.cell_index + 1}" if getattr(exc, "cell_index", None) is not None else "a cell"
+def _failed_cell(executed: Path) -> Any:
+    """The cell papermill marked as failed in the executed notebook it wrote, or None."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(executed, as_version=4)
+    except (OSError, ValueError):
+        return None
+    return next((c for c in nb.cells if c.metadata.get("papermill", {}).get("exception")), None)
+
+
+def _cell_number(workbook_cells: list[Any], cell: Any) -> Optional[int]:
+    """The 1-based number in the workbook of an executed ``cell`` (by cell id, else by its source)."""
+    if cell is None:
+        return None
+    for match in (lambda c: cell.get("id") and c.get("id") == cell.get("id"),
+                  lambda c: c.cell_type == cell.cell_type and c.source == cell.source):
+        for number, c in enumerate(workbook_cells, start=1):
+            if match(c):
+                return number
+    return None
+
+
+def _cell_text(number: Optional[int]) -> str:
+    return f"cell {number}" if number is not None else "a cell"
+
+
+def _cell_error(job: Job, exc: Any, number: Optional[int], executed: Path, out: Path) -> str:
     count = f" (In [{exc.exec_count}])" if getattr(exc, "exec_count", None) else ""
-    return (f"{cell}{count} of workbooks/{job.workshop}.ipynb raised {exc.ename}: {exc.evalue}. "
+    return (f"{_cell_text(number)}{count} of workbooks/{job.workshop}.ipynb raised {exc.ename}: {exc.evalue}. "
             f"The executed notebook, with the error, is in {executed.relative_to(out).as_posix()}.")
+
+
+def _kernel_died(job: Job, number: Optional[int]) -> str:
+    return (f"the Python kernel died while running {_cell_text(number)} of workbooks/{job.workshop}.ipynb "
+            "(the cell ended Python, or the system stopped the kernel, for example when memory ran out)\n"
+            "  How to fix: check that cell and the free memory, then run the same command again")
+
+
+def _timed_out(job: Job, number: Optional[int]) -> str:
+    return (f"{_cell_text(number)} of workbooks/{job.workshop}.ipynb ran longer than {job.options.timeout} seconds "
+            "and was stopped\n"
+            "  How to fix: if the cell needs that long, raise the limit with --timeout SECONDS; "
+            "otherwise fix the cell so that it finishes")
 
 
 # --------------------------------------------------------------------------
@@ -344,15 +473,25 @@ def build_handouts(
     """Build every requested handout for ``cohorts``; write ``manifest.json`` last.
 
     Without ``keep_going`` the first failure stops the remaining jobs (those
-    already running finish).  Raises ``KeyboardInterrupt`` after writing the
-    manifest of what was finished, when interrupted.
+    already running finish).  A job's failure (a cell error, a dead or hung
+    kernel, a file that cannot be written) is a :class:`Failure` in the result.
+
+    Raises
+    ------
+    KeyboardInterrupt
+        When interrupted (Ctrl-C), after writing the manifest of the files finished.
+    BuildError
+        When the output folder or ``manifest.json`` cannot be written.
     """
     from pvkit.content import bundle
 
     out = Path(options.out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    for stale in out.glob(".manifest.json.*.part"):
-        stale.unlink(missing_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for stale in out.glob(".manifest.json.*.part"):
+            stale.unlink(missing_ok=True)
+    except OSError as exc:
+        raise BuildError(cannot_write(out, exc)) from exc
     started = time.perf_counter()
     result = BuildResult()
     with tempfile.TemporaryDirectory(prefix="pvkit-build-") as tmp:
@@ -379,35 +518,71 @@ def build_handouts(
                         collect(*run_job(job, more_to_come=i + 1 < len(jobs)))
                         if result.failures and not options.keep_going:
                             break
+                except JobInterrupted as exc:
+                    collect(exc.files, None, 0.0, 0.0)
+                    raise
                 finally:
                     _close_kernels()
             else:
                 _run_pool(jobs, options, collect, result)
         finally:
             result.seconds = time.perf_counter() - started
-            write_manifest(out, result)
+            try:
+                write_manifest(out, result)
+            except OSError as exc:
+                manifest_error: Optional[OSError] = exc
+            else:
+                manifest_error = None
+    if manifest_error is not None:
+        raise BuildError(cannot_write(out / "manifest.json", manifest_error)) from manifest_error
     return result
 
 
 def _run_pool(jobs: list[Job], options: BuildOptions, collect: Callable[..., None], result: BuildResult) -> None:
     import multiprocessing
+    from concurrent.futures.process import BrokenProcessPool
 
     workers = min(options.jobs, len(jobs))
     context = multiprocessing.get_context("spawn")
-    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init) as pool:
+    stop = context.Event()
+    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init,
+                                initargs=(stop,)) as pool:
         # Each worker keeps one warm kernel ready for its next job (which one gets a job is the
         # pool's choice), so a worker ends with one spare kernel, shut down when it exits.
-        futures = [pool.submit(run_job, job, True) for job in jobs]
+        futures = {pool.submit(_run_in_worker, job): job for job in jobs}
+        pending = set(futures)
         try:
             for future in cf.as_completed(futures):
-                collect(*future.result())
+                pending.discard(future)
+                try:
+                    collect(*future.result())
+                except BrokenProcessPool:
+                    job = futures[future]
+                    collect([], Failure(job.cohort_id, job.workshop, _WORKER_DIED), 0.0, 0.0)
                 if result.failures and not options.keep_going:
                     for f in futures:
                         f.cancel()
-        except BaseException:
-            for f in futures:
+        except KeyboardInterrupt as exc:
+            # The workers had Ctrl-C too: their jobs stop soon.  List what those jobs had finished.
+            stop.set()
+            if isinstance(exc, JobInterrupted):  # a worker's job reported its interruption first
+                collect(exc.files, None, 0.0, 0.0)
+            for f in pending:
                 f.cancel()
+            for f in pending:
+                if f.cancelled():
+                    continue
+                try:
+                    collect(*f.result(timeout=120))
+                except JobInterrupted as exc:
+                    collect(exc.files, None, 0.0, 0.0)
+                except BaseException:  # noqa: BLE001 - a job that failed otherwise: its files are not known
+                    pass
             raise
+
+
+_WORKER_DIED = ("the worker process building it stopped unexpectedly (it was killed, for example when "
+                "memory ran out)\n  How to fix: run the same command again; the files already built are kept")
 
 
 def write_manifest(out: Path, result: BuildResult) -> None:

@@ -9,13 +9,15 @@ cohort's execution leaves in a kernel can reach another cohort's handout.
 
 from __future__ import annotations
 
+import functools
+import logging
 import os
 import tempfile
 import threading
 from pathlib import Path
 from typing import Any, Optional
 
-__all__ = ["WarmKernels", "execute"]
+__all__ = ["CellTimedOut", "KernelDied", "WarmKernels", "execute"]
 
 #: Imported in each kernel before it is handed to papermill.
 WARM_UP = (
@@ -51,6 +53,10 @@ class _Warming:
                     raise RuntimeError(f"warm-up failed in the kernel: {reply['content'].get('evalue')}")
             finally:
                 client.stop_channels()
+            # papermill's client (nbclient) awaits every message read.  A blocking client would
+            # block its event loop, and with it the checks for a dead kernel and the cell timeout:
+            # a kernel that died or a cell that hangs would hang the build for ever.
+            self.km.client_class = "jupyter_client.asynchronous.AsyncKernelClient"
         except BaseException as exc:  # noqa: BLE001 - reported when the kernel is taken
             self.error = exc
 
@@ -106,6 +112,57 @@ class WarmKernels:
         self._sockets.cleanup()
 
 
+class KernelDied(RuntimeError):
+    """The kernel process ended while ``cell`` ran (killed, out of memory, or the cell ended Python)."""
+
+    def __init__(self, cell: Any) -> None:
+        super().__init__("the Python kernel died")
+        self.cell = cell
+
+
+class CellTimedOut(RuntimeError):
+    """``cell`` ran longer than the per-cell timeout."""
+
+    def __init__(self, cell: Any) -> None:
+        super().__init__("a cell ran longer than the timeout")
+        self.cell = cell
+
+
+def _running_cell(nb: Any) -> Any:
+    """The cell papermill started last: the one running when execution stopped, or None."""
+    started = [c for c in nb.cells if c.get("metadata", {}).get("papermill", {}).get("start_time")]
+    return started[-1] if started else None
+
+
+_ENGINE = "pvkit"
+
+
+@functools.cache
+def _register_engine() -> None:
+    """papermill's nbclient engine, raising :class:`KernelDied` and :class:`CellTimedOut` with the cell.
+
+    nbclient's own ``DeadKernelError`` and ``CellTimeoutError`` do not say which cell ran.
+    """
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class Engine(NBClientEngine):  # type: ignore[misc]
+        @classmethod
+        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
+            try:
+                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            except DeadKernelError as exc:
+                raise KernelDied(_running_cell(nb_man.nb)) from exc
+            except CellTimeoutError as exc:
+                raise CellTimedOut(_running_cell(nb_man.nb)) from exc
+
+    papermill_engines.register(_ENGINE, Engine)
+    # pvkit reports every failure itself, naming cohort, workbook and cell; papermill's and
+    # nbclient's log lines ("Kernel died while waiting for execute reply") would only repeat
+    # them on stderr without saying which cohort.
+    logging.getLogger("papermill").setLevel(logging.CRITICAL)
+
+
 def execute(nb: Any, output_path: Path, parameters: dict[str, Any], km: Any, timeout: int = 300) -> Any:
     """Run ``nb`` with papermill on kernel ``km``; return the executed notebook.
 
@@ -113,11 +170,20 @@ def execute(nb: Any, output_path: Path, parameters: dict[str, Any], km: Any, tim
     every cell (papermill's default) made a 100-cell workbook run five times
     slower.  A failing cell still leaves the executed notebook there, with
     papermill's error banner, for audit.
-    Raises ``papermill.PapermillExecutionError`` when a cell fails.
+
+    Raises
+    ------
+    papermill.PapermillExecutionError
+        A cell raised an exception.
+    KernelDied
+        The kernel process ended during a cell.
+    CellTimedOut
+        A cell ran longer than ``timeout`` seconds.
     """
     import papermill
 
+    _register_engine()
     return papermill.execute_notebook(
-        nb, str(output_path), parameters=parameters, km=km, kernel_name=km.kernel_name,
+        nb, str(output_path), parameters=parameters, km=km, kernel_name=km.kernel_name, engine_name=_ENGINE,
         progress_bar=False, request_save_on_cell_execute=False, execution_timeout=timeout,
     )
