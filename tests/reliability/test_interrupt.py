@@ -75,3 +75,33 @@ def test_ctrl_c_during_a_parallel_batch(tmp_path: Path):
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert len(manifest["files"]) == 6 * 3 and manifest["failures"] == []
     assert not [p for p in out.rglob("*") if p.name.endswith(".part")]
+
+
+def test_a_worker_killed_mid_batch_is_reported_not_a_crash(tmp_path: Path):
+    """SIGKILL to one worker (as the out-of-memory killer would): exit 1, one clear message per cohort
+    not built, no traceback, and no worker or kernel left behind."""
+    out = tmp_path / "out"
+    args = [sys.executable, "-m", "pvkit", "handouts", *_cohorts(tmp_path, 4), "-o", str(out), "-j", "2",
+            "--format", "html", "--keep-going", "--root", str(REPO)]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        with Watch(proc.pid, interval=0.1) as watch:
+            deadline = time.monotonic() + 180
+            while not list(out.glob("*/executed/intro.ipynb")):
+                assert time.monotonic() < deadline and proc.poll() is None, "the build did not start"
+                time.sleep(0.05)
+            watch.sample()
+            [worker, *_] = [pid for pid, command in watch.commands.items() if "spawn_main" in command]
+            os.kill(worker, signal.SIGKILL)
+            stdout, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 1, stderr
+    assert "Traceback" not in stderr and "BrokenProcessPool" not in stderr and "internal error" not in stderr
+    failed = [line for line in stderr.splitlines() if line.startswith("error: cohort")]
+    assert failed and all("a worker process of the batch stopped unexpectedly" in line for line in failed)
+    assert "How to fix: run the same command again" in stderr
+    assert not [p for p in out.rglob("*") if p.name.endswith(".part")]
+    json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert watch.left_behind(grace=15) == []

@@ -581,8 +581,9 @@ def _run_pool(jobs: list[Job], options: BuildOptions, collect: Callable[..., Non
             raise
 
 
-_WORKER_DIED = ("the worker process building it stopped unexpectedly (it was killed, for example when "
-                "memory ran out)\n  How to fix: run the same command again; the files already built are kept")
+_WORKER_DIED = ("not built: a worker process of the batch stopped unexpectedly (it was killed, for example "
+                "when memory ran out), and the jobs it had not finished stopped with it\n"
+                "  How to fix: run the same command again; with less memory in use, or a smaller -j")
 
 
 def write_manifest(out: Path, result: BuildResult) -> None:
