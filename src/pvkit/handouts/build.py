@@ -427,11 +427,13 @@ def _cell_number(workbook_cells: list[Any], cell: Any) -> Optional[int]:
     """The 1-based number in the workbook of an executed ``cell`` (by cell id, else by its source)."""
     if cell is None:
         return None
-    for match in (lambda c: cell.get("id") and c.get("id") == cell.get("id"),
-                  lambda c: c.cell_type == cell.cell_type and c.source == cell.source):
+    if cell.get("id"):
         for number, c in enumerate(workbook_cells, start=1):
-            if match(c):
+            if c.get("id") == cell.get("id"):
                 return number
+    for number, c in enumerate(workbook_cells, start=1):
+        if c.cell_type == cell.cell_type and c.source == cell.source:
+            return number
     return None
 
 
