@@ -66,6 +66,29 @@ def test_site_holds_the_runtime_and_names_no_other_host(site):
     assert (site / "files" / "pvkit-content.json").is_file()
 
 
+def test_kernel_wheels_carry_bytecode_and_match_the_lock(site):
+    """Every wheel the kernel loads at start is in the lock with its real hash; the third-party ones
+    carry Python 3.14 bytecode, so the browser does not compile them on each page load."""
+    import hashlib
+    import zipfile
+
+    from pvkit.lite import PRELOAD
+
+    folder = site / "static" / "pyodide"
+    packages = json.loads((folder / "pyodide-lock.json").read_text())["packages"]
+    served = {name: entry for name, entry in packages.items() if (folder / entry["file_name"]).is_file()}
+    assert set(PRELOAD) <= set(served)
+    for name, entry in served.items():
+        wheel = folder / entry["file_name"]
+        assert entry["sha256"] == hashlib.sha256(wheel.read_bytes()).hexdigest(), name
+        with zipfile.ZipFile(wheel) as zf:
+            names = zf.namelist()
+        modules = [n for n in names if n.endswith(".py")]
+        pycs = [n for n in names if n.endswith(".cpython-314.pyc")]
+        if name != "pvkit" and modules:
+            assert len(pycs) == len(modules), f"{name}: {len(pycs)} of {len(modules)} modules compiled"
+
+
 def _open_and_run_all(page, url: str) -> tuple[float, float]:
     """Open ``url``, wait for the kernel, run all cells; return seconds to kernel ready and to first widget."""
     start = time.monotonic()
