@@ -8,6 +8,7 @@ garbage, run in-process through the API the CLI uses.
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -86,34 +87,56 @@ def _assert_clean(problems: tuple[Problem, ...], shown: str) -> None:
         assert "Traceback" not in str(problem)
 
 
-@settings(max_examples=700, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
-@given(data=yaml_documents(COHORT_KEYS))
-def test_generated_cohort_files_never_crash(kit, tmp_path_factory, data: bytes):
+_SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+COHORT_CASES = 700
+EXERCISE_CASES = 300
+
+
+def test_generated_cohort_files_never_crash(kit, tmp_path_factory):
     """Any cohort file either validates or is refused with located problems; nothing else escapes."""
-    path = tmp_path_factory.mktemp("cohort") / "c.yaml"
-    path.write_bytes(data)
-    try:
-        cohorts = load_cohorts([path], kit)
-    except ContentError as exc:
-        _assert_clean(exc.problems, str(path))
-    else:
-        assert cohorts[0].cohort.slug and "/" not in cohorts[0].cohort.slug
+    outcomes: Counter[str] = Counter()
+
+    @settings(_SETTINGS, max_examples=COHORT_CASES)
+    @given(data=yaml_documents(COHORT_KEYS))
+    def run(data: bytes) -> None:
+        path = tmp_path_factory.mktemp("cohort") / "c.yaml"
+        path.write_bytes(data)
+        try:
+            cohorts = load_cohorts([path], kit)
+        except ContentError as exc:
+            _assert_clean(exc.problems, str(path))
+            outcomes["refused"] += 1
+        else:
+            assert cohorts[0].cohort.slug and "/" not in cohorts[0].cohort.slug
+            outcomes["valid"] += 1
+
+    run()
+    print(f"\ngenerated cohort files: {sum(outcomes.values())} run ({dict(outcomes)})")
+    assert sum(outcomes.values()) >= COHORT_CASES
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
-@given(exercises=st.lists(yaml_documents(EXERCISE_KEYS), max_size=3))
-def test_generated_exercise_files_never_crash(tmp_path_factory, exercises: list[bytes]):
+def test_generated_exercise_files_never_crash(tmp_path_factory):
     """Any exercise file added to a valid kit validates or is refused with located problems."""
-    root = tmp_path_factory.mktemp("kit")
-    shutil.copytree(FIXTURES / "kit" / "exercises", root / "exercises")
-    body = b"exercises:\n" + b"".join(b"  - " + doc.replace(b"\n", b"\n    ") + b"\n" for doc in exercises)
-    (root / "exercises" / "mini" / "generated.yaml").write_bytes(body)
-    try:
-        load_content(root)
-    except ContentError as exc:
-        _assert_clean(exc.problems, "generated.yaml")
+    outcomes: Counter[str] = Counter()
+
+    @settings(_SETTINGS, max_examples=EXERCISE_CASES)
+    @given(exercises=st.lists(yaml_documents(EXERCISE_KEYS), max_size=3))
+    def run(exercises: list[bytes]) -> None:
+        root = tmp_path_factory.mktemp("kit")
+        shutil.copytree(FIXTURES / "kit" / "exercises", root / "exercises")
+        body = b"exercises:\n" + b"".join(b"  - " + doc.replace(b"\n", b"\n    ") + b"\n" for doc in exercises)
+        (root / "exercises" / "mini" / "generated.yaml").write_bytes(body)
+        try:
+            load_content(root)
+        except ContentError as exc:
+            _assert_clean(exc.problems, "generated.yaml")
+            outcomes["refused"] += 1
+        else:
+            outcomes["valid"] += 1
+
+    run()
+    print(f"\ngenerated exercise file sets: {sum(outcomes.values())} run ({dict(outcomes)})")
+    assert sum(outcomes.values()) >= EXERCISE_CASES
 
 
 def test_huge_file_is_refused_with_its_size(kit, tmp_path: Path):
