@@ -360,3 +360,20 @@ def test_a_link_planted_in_the_output_folder_is_not_followed(kit_dir: Path, tmp_
     result = build_handouts(cohorts, kit, kit_dir, BuildOptions(out, formats=("html",)))
     assert result.exit_code == 1 and "outside the output folder" in result.failures[0].error
     assert list(elsewhere.iterdir()) == []
+
+
+def test_ctrl_c_while_a_file_is_written_waits_until_it_is_listed():
+    """A Ctrl-C that lands between renaming a file into place and listing it is held until both are done."""
+    import os
+    import signal
+
+    from pvkit.handouts.build import held_interrupt
+
+    steps = []
+    with pytest.raises(KeyboardInterrupt):
+        with held_interrupt():
+            os.kill(os.getpid(), signal.SIGINT)
+            steps.append("written")
+            steps.append("listed")
+    assert steps == ["written", "listed"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import concurrent.futures as cf
+import contextlib
 import hashlib
 import json
 import mimetypes
@@ -20,7 +21,7 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional, Sequence
+from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 from pvkit import __version__
 from pvkit.atomic import write_atomic
@@ -272,6 +273,32 @@ def _run_in_worker(job: Job) -> tuple[list[FileEntry], Optional[Failure], float,
         signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+@contextlib.contextmanager
+def held_interrupt() -> Iterator[None]:
+    """Hold Ctrl-C until the block ends, then act on it as the handler before would have.
+
+    Used where a step must not be cut in two: a file renamed into place but not yet listed
+    would be on disk and missing from the manifest.  Only the main thread can set handlers;
+    elsewhere the block runs as it is.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if held and previous is not signal.SIG_IGN:
+            if callable(previous):
+                previous(signal.SIGINT, None)
+            raise KeyboardInterrupt
+
+
 class JobInterrupted(KeyboardInterrupt):
     """Ctrl-C stopped a job; ``files`` are those it had finished (complete, to list in the manifest)."""
 
@@ -290,6 +317,7 @@ def run_job(job: Job, more_to_come: bool = True) -> tuple[list[FileEntry], Optio
     try:
         return _run_job(job, more_to_come, files)
     except KeyboardInterrupt as exc:
+        _scratch(job).unlink(missing_ok=True)  # the notebook papermill was writing: never complete
         raise JobInterrupted(files) from exc
     except _WriteFailed as exc:
         return files, Failure(job.cohort_id, job.workshop, str(exc)), 0.0, 0.0
@@ -331,12 +359,13 @@ def _run_job(job: Job, more_to_come: bool, files: list[FileEntry]) -> tuple[list
         return files, Failure(job.cohort_id, job.workshop, escape), 0.0, 0.0
 
     def record(variant: str, fmt: str, path: Path, data: bytes, seconds: float) -> None:
-        try:
-            write_atomic(path, data)
-        except OSError as exc:
-            raise _WriteFailed(cannot_write(path, exc)) from exc
-        files.append(FileEntry(job.cohort_id, job.workshop, variant, fmt, path.relative_to(out).as_posix(),
-                               hashlib.sha256(data).hexdigest(), len(data), round(seconds, 3)))
+        with held_interrupt():  # a file on disk is always in ``files``, so the manifest lists it
+            try:
+                write_atomic(path, data)
+            except OSError as exc:
+                raise _WriteFailed(cannot_write(path, exc)) from exc
+            files.append(FileEntry(job.cohort_id, job.workshop, variant, fmt, path.relative_to(out).as_posix(),
+                                   hashlib.sha256(data).hexdigest(), len(data), round(seconds, 3)))
 
     # Leftovers of an interrupted earlier run of this job: never complete files, safe to remove.
     for stale in (*folder.glob(f".{job.workshop}-*.part"), *folder.glob(f"executed/.{job.workshop}.ipynb.*.part"),
@@ -347,7 +376,7 @@ def _run_job(job: Job, more_to_come: bool, files: list[FileEntry]) -> tuple[list
     source, _ = DropModulesNotRun(modules=list(job.modules))(source, {})
     executed_path = folder / "executed" / f"{job.workshop}.ipynb"
     executed_path.parent.mkdir(parents=True, exist_ok=True)
-    scratch = executed_path.with_name(f".running-{executed_path.name}")
+    scratch = _scratch(job)
     started = time.perf_counter()
     km = _kernels(job).take(prepare_next=more_to_come)
     try:
@@ -400,6 +429,11 @@ def _run_job(job: Job, more_to_come: bool, files: list[FileEntry]) -> tuple[list
                 continue
             record(variant, "pdf", folder / f"{job.workshop}-{variant}.pdf", pdf, time.perf_counter() - t1)
     return files, failure, execute_seconds, export_seconds
+
+
+def _scratch(job: Job) -> Path:
+    """Where papermill writes the notebook while it runs (renamed or removed when the run ends)."""
+    return job.options.out_dir / job.cohort_id / "executed" / f".running-{job.workshop}.ipynb"
 
 
 def _escapes(out: Path, *folders: Path) -> Optional[str]:
@@ -555,12 +589,13 @@ def _run_pool(jobs: list[Job], options: BuildOptions, collect: Callable[..., Non
         pending = set(futures)
         try:
             for future in cf.as_completed(futures):
-                pending.discard(future)
-                try:
-                    collect(*future.result())
-                except BrokenProcessPool:
-                    job = futures[future]
-                    collect([], Failure(job.cohort_id, job.workshop, _WORKER_DIED), 0.0, 0.0)
+                with held_interrupt():  # collected whole, or left pending for the clean-up below
+                    pending.discard(future)
+                    try:
+                        collect(*future.result())
+                    except BrokenProcessPool:
+                        job = futures[future]
+                        collect([], Failure(job.cohort_id, job.workshop, _WORKER_DIED), 0.0, 0.0)
                 if result.failures and not options.keep_going:
                     for f in futures:
                         f.cancel()
