@@ -126,6 +126,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
             _parser().print_help(out)
             return 2
         handler: Callable[[argparse.Namespace, TextIO], int] = _COMMANDS[args.command]
+        args.stderr = err  # progress and notes go where main's caller said
         return handler(args, out)
     except ContentError as exc:
         for problem in exc.problems:

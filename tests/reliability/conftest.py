@@ -10,12 +10,11 @@ import hashlib
 import io
 import os
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 from pvkit.cli import main
 from tests.browser.conftest import chromium, jupyterlab  # noqa: F401 - fixtures for the browser tests here
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, Run
 from tests.handouts.conftest import write_mini_workbook
 
 #: Workbook cells added to the test kit's workbook, so that handouts also show the safety box and run sheet.
@@ -29,17 +28,10 @@ def make_kit(target: Path) -> Path:
     return target
 
 
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
 def pvkit(*argv: str) -> Run:
     """``pvkit ARGV`` in-process, the way the console script runs it; stdout and all of stderr captured.
 
-    The handouts progress lines go to ``sys.stderr`` itself, so that is captured too.
+    ``sys.stderr`` is captured too: whatever a library prints there (a warning, a traceback) counts.
     """
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):

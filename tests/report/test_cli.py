@@ -13,15 +13,15 @@ from tests.report.make_responses import write_responses
 DEMO = REPO / "cohorts" / "demo.yaml"
 
 
-def test_report_end_to_end_on_a_synthetic_cohort(tmp_path: Path, run_cli, capsys):
+def test_report_end_to_end_on_a_synthetic_cohort(tmp_path: Path, run_cli):
     """Twelve synthetic intro responses and one foreign file: reports written, the foreign file listed, exit 0."""
     responses = tmp_path / "responses"
     write_responses(load_kit(REPO), "intro", responses, count=12, seed=8)
     (responses / "notes.json").write_text(json.dumps({"name": "Sam"}), encoding="utf-8")
     out = tmp_path / "reports"
     result = run_cli("report", "--root", str(REPO), str(DEMO), str(responses), "-o", str(out))
-    err = capsys.readouterr().err
-    assert result.code == 0, result.err + err
+    err = result.err
+    assert result.code == 0, err
     folder = out / "harbourside-autumn"
     assert sorted(p.name for p in folder.iterdir()) == ["intro-evaluation.html", "intro-evaluation.pdf"]
     assert f"skipped: {(responses / 'notes.json').as_posix()}: not a pvkit evaluation response" in err
@@ -35,13 +35,13 @@ def test_report_end_to_end_on_a_synthetic_cohort(tmp_path: Path, run_cli, capsys
     assert (folder / "intro-evaluation.pdf").read_bytes().startswith(b"%PDF")
 
 
-def test_no_valid_response_exits_2(tmp_path: Path, run_cli, capsys):
+def test_no_valid_response_exits_2(tmp_path: Path, run_cli):
     """When every file is bad, each is listed and the command exits 2 without writing a report."""
     bad = tmp_path / "bad.json"
     bad.write_text("{", encoding="utf-8")
     result = run_cli("report", "--root", str(REPO), str(DEMO), str(bad), "-o", str(tmp_path / "out"))
     assert result.code == 2
-    assert "not valid JSON" in capsys.readouterr().err
+    assert "not valid JSON" in result.err
     assert "no valid response among the 1 file(s) or row(s) given" in result.err
     assert not (tmp_path / "out").exists()
 

@@ -43,7 +43,7 @@ def run_handouts(root: Path, cohort_paths: Sequence[Path], args: argparse.Namesp
                            jobs=args.jobs, keep_going=args.keep_going, timeout=args.timeout)
     per_job = len(variants) * len(formats) + 1
     total = sum(len(c.cohort.workshops) for c in cohorts) * per_job
-    console = Console(file=sys.stderr, highlight=False, soft_wrap=True)  # never break paths or hints
+    console = Console(file=getattr(args, "stderr", sys.stderr), highlight=False, soft_wrap=True)  # never break paths or hints
     written: list[FileEntry] = []  # as they are written: what an interrupted build finished
     try:
         result = _build(cohorts, report.kit, root, options, console, total, per_job, written)

@@ -39,7 +39,7 @@ def run_report(root: Path, args: argparse.Namespace, out: TextIO) -> int:
     if not args.responses:
         raise UsageError("no response files given\n  How to fix: pvkit report COHORT.yaml RESPONSES... "
                          "(JSON or CSV files, or a folder of them)")
-    err = sys.stderr
+    err = getattr(args, "stderr", sys.stderr)
     read = read_responses(args.responses, forms)
     for skipped in read.skipped:
         print(f"skipped: {skipped}", file=err)
