@@ -18,6 +18,14 @@ from tests.reliability.processes import Watch
 pytestmark = pytest.mark.slow
 
 
+def _wait_for_a_file(out: Path, pattern: str, proc: subprocess.Popen) -> None:
+    """Wait (up to 180 s) until the running build has written a file matching ``pattern``."""
+    deadline = time.monotonic() + 180
+    while not list(out.glob(pattern)):
+        assert time.monotonic() < deadline and proc.poll() is None, "the build did not start"
+        time.sleep(0.05)
+
+
 def _cohorts(folder: Path, n: int) -> list[str]:
     paths = []
     for i in range(n):
@@ -38,10 +46,7 @@ def test_ctrl_c_during_a_parallel_batch(tmp_path: Path):
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, process_group=0)
     try:
         with Watch(proc.pid, interval=0.1) as watch:
-            deadline = time.monotonic() + 180
-            while not list(out.glob("*/intro-*.html")):
-                assert time.monotonic() < deadline and proc.poll() is None, "the build did not start"
-                time.sleep(0.05)
+            _wait_for_a_file(out, "*/intro-*.html", proc)
             watch.sample()
             os.killpg(proc.pid, signal.SIGINT)
             stdout, stderr = proc.communicate(timeout=120)
@@ -86,10 +91,7 @@ def test_a_worker_killed_mid_batch_is_reported_not_a_crash(tmp_path: Path):
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         with Watch(proc.pid, interval=0.1) as watch:
-            deadline = time.monotonic() + 180
-            while not list(out.glob("*/executed/intro.ipynb")):
-                assert time.monotonic() < deadline and proc.poll() is None, "the build did not start"
-                time.sleep(0.05)
+            _wait_for_a_file(out, "*/executed/intro.ipynb", proc)
             watch.sample()
             [worker, *_] = [pid for pid, command in watch.commands.items() if "spawn_main" in command]
             os.kill(worker, signal.SIGKILL)
