@@ -243,29 +243,26 @@ def _precompile(site: Path, cache: Path) -> str:
     lock = json.loads(lock_path.read_text(encoding="utf-8"))
     entries = [e for e in lock["packages"].values() if e["name"] != "pvkit" and (target / e["file_name"]).is_file()]
     compiled = cache / f"bytecode-{PYODIDE_VERSION}"
-
-    def cached(entry: dict[str, Any]) -> Path:
-        digest = hashlib.sha256((target / entry["file_name"]).read_bytes()).hexdigest()
-        return compiled / digest / entry["file_name"]
-
-    missing = [e for e in entries if not cached(e).is_file()]
+    # The compiled copy of each wheel, kept under the source wheel's hash.
+    cached = {e["file_name"]: compiled / hashlib.sha256((target / e["file_name"]).read_bytes()).hexdigest()
+              / e["file_name"] for e in entries}
+    missing = [name for name, path in cached.items() if not path.is_file()]
     if missing:
         with tempfile.TemporaryDirectory(prefix="pvkit-bytecode-") as tmp:
             sources, built = Path(tmp) / "in", Path(tmp) / "out"
             sources.mkdir()
             built.mkdir()
-            for entry in missing:
-                shutil.copy2(target / entry["file_name"], sources / entry["file_name"])
+            for name in missing:
+                shutil.copy2(target / name, sources / name)
             script = Path(__file__).parent / "share" / "lite" / "compile-wheels.mjs"
             _run([node, str(script), str(target), str(sources), str(built)], cwd=Path(tmp),
                  what="compiling the kernel's wheels with Pyodide under node",
                  fix="check that nodejs works (node --version); it needs version 18 or later")
-            for entry in missing:
-                destination = cached(entry)
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(built / entry["file_name"], destination)
+            for name in missing:
+                cached[name].parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(built / name, cached[name])
     for entry in entries:
-        source = cached(entry)
+        source = cached[entry["file_name"]]
         shutil.copy2(source, target / entry["file_name"])
         entry["sha256"] = hashlib.sha256(source.read_bytes()).hexdigest()
     lock_path.write_text(json.dumps(lock), encoding="utf-8")
